@@ -1,0 +1,104 @@
+package dev.agentbatch.config;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Every setting of the product, read when the deployment starts from the environment
+ * (or a system property of the same name, which wins: tests and {@code standalone.sh -D…} use it).
+ * Nothing is baked in at build time, so one build runs against any model and workspace,
+ * and no secret ever travels in a job parameter.
+ */
+@ApplicationScoped
+public class AgentBatchConfig {
+
+    public static final String DEMO_MODEL_NAME = "offline-demo";
+
+    public Optional<String> openAiApiKey() {
+        return get("OPENAI_API_KEY");
+    }
+
+    /** The model server; without an API key, the built-in offline demo model on loopback. */
+    public String openAiBaseUrl() {
+        if (usesDemoModel()) {
+            return "http://127.0.0.1:" + httpPort() + "/agent-batch/api/demo-model/v1";
+        }
+        return get("OPENAI_BASE_URL").orElse("https://api.openai.com/v1");
+    }
+
+    public String openAiModel() {
+        return usesDemoModel() ? DEMO_MODEL_NAME : get("OPENAI_MODEL").orElse("gpt-4o-mini");
+    }
+
+    public boolean usesDemoModel() {
+        return openAiApiKey().isEmpty();
+    }
+
+    /** Retries inside openai-java; 0 by default so that the retry policy of agent-task.xml is the one in charge. */
+    public int openAiMaxRetries() {
+        return get("AGENT_BATCH_OPENAI_MAX_RETRIES").map(Integer::parseInt).orElse(0);
+    }
+
+    public Path workspace() {
+        return get("AGENT_BATCH_WORKSPACE").map(Path::of)
+                .orElseGet(() -> dataDir().resolve("agent-batch").resolve("workspace"))
+                .toAbsolutePath().normalize();
+    }
+
+    /** {@code host:port} pairs the {@code http_request} tool may call; empty means none. */
+    public List<String> httpAllowedHosts() {
+        return get("AGENT_BATCH_HTTP_ALLOWED_HOSTS")
+                .map(v -> Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
+                .orElse(List.of());
+    }
+
+    public int maxConcurrentTasks() {
+        return get("AGENT_BATCH_MAX_CONCURRENT_TASKS").map(Integer::parseInt).orElse(8);
+    }
+
+    /** How often the dispatcher sweeps the queue even when nobody woke it: a safety net only. */
+    public Duration dispatchSweep() {
+        return get("AGENT_BATCH_DISPATCH_SWEEP_MS").map(Long::parseLong).map(Duration::ofMillis)
+                .orElse(Duration.ofSeconds(5));
+    }
+
+    /** Stable across restarts of the same server (recovery finds its own tasks by it): node name plus port offset. */
+    public String nodeId() {
+        return get("AGENT_BATCH_NODE_ID").orElseGet(() -> {
+            String name = System.getProperty("jboss.node.name");
+            if (name == null) {
+                try {
+                    name = InetAddress.getLocalHost().getHostName();
+                } catch (Exception e) {
+                    name = "localhost";
+                }
+            }
+            int offset = Integer.getInteger("jboss.socket.binding.port-offset", 0);
+            return offset == 0 ? name : name + ":" + offset;
+        });
+    }
+
+    public Path dataDir() {
+        return Path.of(System.getProperty("jboss.server.data.dir", System.getProperty("java.io.tmpdir")));
+    }
+
+    int httpPort() {
+        int base = Integer.getInteger("jboss.http.port", 8080);
+        int offset = Integer.getInteger("jboss.socket.binding.port-offset", 0);
+        return base + offset;
+    }
+
+    static Optional<String> get(String name) {
+        String value = System.getProperty(name);
+        if (value == null || value.isBlank()) {
+            value = System.getenv(name);
+        }
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+    }
+}

@@ -1,0 +1,68 @@
+package dev.agentbatch.loop;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+
+/**
+ * The limits of one execution, as agent-task.xml resolved them (defaults, job parameters, restart overrides).
+ * Pure: it is handed the clock's readings.
+ */
+record Limits(int maxIterations, Long budgetTokens, Duration runDeadline, Instant runStartedAt, Duration iterationTimeout) {
+
+    static Limits of(String maxIterations, String budgetTokens, String deadline, String iterationTimeoutSeconds,
+                     Instant startedAt) {
+        return new Limits(
+                blank(maxIterations) ? 20 : Integer.parseInt(maxIterations.trim()),
+                blank(budgetTokens) ? null : Long.valueOf(budgetTokens.trim()),
+                blank(deadline) ? null : parseDuration(deadline.trim()),
+                startedAt == null ? Instant.now() : startedAt,
+                Duration.ofSeconds(blank(iterationTimeoutSeconds) ? 120 : Long.parseLong(iterationTimeoutSeconds.trim())));
+    }
+
+    /**
+     * @return the moment the iteration about to start must be done by (the earlier of the iteration and the run deadline)
+     * @throws AgentFailure when a limit is already spent
+     */
+    Instant check(int nextIteration, long tokensUsed, Instant now) {
+        if (nextIteration > maxIterations) {
+            throw new AgentFailure(AgentFailure.ITERATION_LIMIT,
+                    "the task used its " + maxIterations + " iterations without a final answer");
+        }
+        if (budgetTokens != null && tokensUsed >= budgetTokens) {
+            throw new AgentFailure(AgentFailure.BUDGET_EXCEEDED,
+                    "the task used " + tokensUsed + " tokens of its budget of " + budgetTokens);
+        }
+        if (runDeadlinePassed(now)) {
+            throw deadlineFailure();
+        }
+        // a little under the transaction timeout, so the model call ends before the transaction manager aborts
+        Instant iterationDeadline = now.plus(iterationTimeout.multipliedBy(9).dividedBy(10));
+        if (runDeadline != null) {
+            Instant runEnd = runStartedAt.plus(runDeadline);
+            return runEnd.isBefore(iterationDeadline) ? runEnd : iterationDeadline;
+        }
+        return iterationDeadline;
+    }
+
+    boolean runDeadlinePassed(Instant now) {
+        return runDeadline != null && !now.isBefore(runStartedAt.plus(runDeadline));
+    }
+
+    AgentFailure deadlineFailure() {
+        return new AgentFailure(AgentFailure.DEADLINE_EXCEEDED,
+                "the task's deadline of " + runDeadline + " from its first start (" + runStartedAt + ") has passed");
+    }
+
+    static Duration parseDuration(String iso) {
+        try {
+            return Duration.parse(iso);
+        } catch (DateTimeParseException e) {
+            throw new AgentFailure("INVALID_PARAMETER", "deadline is not an ISO-8601 duration: " + iso, e);
+        }
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+}

@@ -1,0 +1,53 @@
+package dev.agentbatch.loop;
+
+import java.util.logging.Logger;
+
+import jakarta.batch.api.listener.AbstractStepListener;
+import jakarta.batch.runtime.context.JobContext;
+import jakarta.batch.runtime.context.StepContext;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+/**
+ * Turns the exception that ended the agent loop into the exit status operators read in JOB_EXECUTION and
+ * STEP_EXECUTION ({@code ITERATION_LIMIT}, {@code RETRIES_EXHAUSTED}, {@code MODEL_ERROR} …), and hands
+ * the message on to the task.
+ */
+@Named("stepFailureListener")
+@Dependent
+public class StepFailureListener extends AbstractStepListener {
+
+    private static final Logger LOG = Logger.getLogger(StepFailureListener.class.getName());
+
+    @Inject
+    JobContext jobContext;
+    @Inject
+    StepContext stepContext;
+
+    @Override
+    public void afterStep() {
+        Exception e = stepContext.getException();
+        if (e == null) {
+            return;
+        }
+        FailureInfo failure = describe(e);
+        stepContext.setExitStatus(failure.exitStatus());
+        jobContext.setExitStatus(failure.exitStatus());
+        jobContext.setTransientUserData(failure);
+        LOG.warning(() -> "[exec " + jobContext.getExecutionId() + "] agent loop failed: "
+                + failure.exitStatus() + ": " + failure.message());
+    }
+
+    static FailureInfo describe(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof AgentFailure af) {
+                return new FailureInfo(af.exitStatus(), af.getMessage());
+            }
+            if (t instanceof TransientFailure tf) {
+                return new FailureInfo("RETRIES_EXHAUSTED", "retries exhausted; last error: " + tf.getMessage());
+            }
+        }
+        return new FailureInfo("FAILED", FailureClassifier.describe(e));
+    }
+}

@@ -1,0 +1,107 @@
+package dev.agentbatch.loop;
+
+import java.util.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.agentbatch.config.Json;
+import dev.agentbatch.model.ToolCall;
+import dev.agentbatch.tools.AgentTool;
+import dev.agentbatch.tools.ToolCallRecord;
+import dev.agentbatch.tools.ToolContext;
+import dev.agentbatch.tools.ToolFailure;
+import dev.agentbatch.tools.ToolLedger;
+import dev.agentbatch.tools.ToolRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * One tool call, effectively once: a call the ledger has finished is never run again (its stored result is
+ * reused); otherwise it is recorded STARTED, run with its idempotency key, and recorded finished. Unknown or
+ * disallowed tools and bad arguments become tool errors the model reads; transient tool errors are retried.
+ */
+@ApplicationScoped
+public class ToolInvoker {
+
+    private static final Logger LOG = Logger.getLogger(ToolInvoker.class.getName());
+
+    @Inject
+    ToolLedger ledger;
+    @Inject
+    ToolRegistry registry;
+
+    public ToolOutcome invoke(AgentTurn turn, ToolCall call) {
+        String prefix = "[task " + turn.taskId() + " exec " + turn.executionId() + "] ";
+        var previous = ledger.find(turn.taskId(), turn.iteration(), call.id());
+        if (previous.isPresent() && (previous.get().state == ToolCallRecord.State.COMPLETED
+                || previous.get().state == ToolCallRecord.State.FAILED)) {
+            ToolCallRecord done = previous.get();
+            LOG.info(() -> prefix + "iteration " + turn.iteration() + ": " + call.name() + " (" + call.id()
+                    + ") already " + done.state + " in the ledger; reusing its result, not running it again");
+            boolean failed = done.state == ToolCallRecord.State.FAILED;
+            return new ToolOutcome(call.id(), call.name(), failed ? errorText(done.error) : done.result, done.inDoubt, failed);
+        }
+        ToolCallRecord row = ledger.begin(turn.taskId(), turn.iteration(), call, turn.executionId());
+        if (row.inDoubt) {
+            LOG.warning(() -> prefix + "iteration " + turn.iteration() + ": " + call.name() + " (" + call.id()
+                    + ") was STARTED by an earlier attempt that did not finish: effect in doubt, running again with key "
+                    + row.idempotencyKey);
+        }
+        try {
+            AgentTool tool = resolve(call, turn);
+            JsonNode arguments = arguments(call);
+            String result = tool.execute(arguments, new ToolContext(turn.taskId(), turn.iteration(), call.id(),
+                    row.idempotencyKey, turn.deadline()));
+            ledger.finish(row.id, ToolCallRecord.State.COMPLETED, result, null);
+            return new ToolOutcome(call.id(), call.name(), result, row.inDoubt, false);
+        } catch (ToolFailure f) {
+            if (f.isTransient()) {
+                ledger.finish(row.id, ToolCallRecord.State.RETRYING, null, f.getMessage());
+                throw new TransientFailure("tool " + call.name() + " failed transiently: " + f.getMessage(), f);
+            }
+            ledger.finish(row.id, ToolCallRecord.State.FAILED, null, f.getMessage());
+            LOG.info(() -> prefix + "iteration " + turn.iteration() + ": " + call.name() + " failed: " + f.getMessage());
+            return new ToolOutcome(call.id(), call.name(), errorText(f.getMessage()), row.inDoubt, true);
+        } catch (RuntimeException e) {
+            String message = "tool " + call.name() + " crashed: " + e;
+            ledger.finish(row.id, ToolCallRecord.State.FAILED, null, message);
+            LOG.log(java.util.logging.Level.WARNING, prefix + message, e);
+            return new ToolOutcome(call.id(), call.name(), errorText(message), row.inDoubt, true);
+        }
+    }
+
+    private AgentTool resolve(ToolCall call, AgentTurn turn) throws ToolFailure {
+        AgentTool tool = registry.find(call.name()).orElseThrow(() -> ToolFailure.permanent(
+                "unknown tool '" + call.name() + "'; available: " + allowed(turn)));
+        if (turn.allowedTools() != null && !turn.allowedTools().contains(call.name())) {
+            throw ToolFailure.permanent("tool '" + call.name() + "' is not allowed for this task; allowed: " + allowed(turn));
+        }
+        return tool;
+    }
+
+    private String allowed(AgentTurn turn) {
+        return String.join(", ", turn.allowedTools() != null ? turn.allowedTools() : registry.names());
+    }
+
+    static JsonNode arguments(ToolCall call) throws ToolFailure {
+        String text = call.arguments() == null || call.arguments().isBlank() ? "{}" : call.arguments();
+        try {
+            JsonNode node = Json.parse(text);
+            if (!node.isObject()) {
+                throw ToolFailure.permanent("arguments of " + call.name() + " must be a JSON object, got: " + abbreviate(text));
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw ToolFailure.permanent("arguments of " + call.name() + " are not valid JSON: " + abbreviate(text));
+        }
+    }
+
+    static String errorText(String message) {
+        return Json.write(java.util.Map.of("error", message == null ? "failed" : message));
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 200 ? s.substring(0, 200) + "…" : s;
+    }
+}

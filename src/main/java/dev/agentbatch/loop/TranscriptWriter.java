@@ -1,0 +1,58 @@
+package dev.agentbatch.loop;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Logger;
+
+import dev.agentbatch.model.ChatMessage;
+import dev.agentbatch.task.TurnRecorder;
+import jakarta.batch.api.chunk.AbstractItemWriter;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+/**
+ * Appends the iteration (the model's turn and its tool results) to the transcript and updates the task's
+ * progress and usage, in the chunk transaction: its commit, with JBeret's checkpoint, is the iteration's commit.
+ */
+@Named("transcriptWriter")
+@Dependent
+public class TranscriptWriter extends AbstractItemWriter {
+
+    private static final Logger LOG = Logger.getLogger(TranscriptWriter.class.getName());
+
+    @Inject
+    TurnRecorder recorder;
+
+    @Override
+    public void writeItems(List<Object> items) {
+        for (Object item : items) {
+            write((ProcessedTurn) item);
+        }
+    }
+
+    private void write(ProcessedTurn processed) {
+        AgentTurn turn = processed.turn();
+        String prefix = "[task " + turn.taskId() + " exec " + turn.executionId() + "] ";
+        List<TurnRecorder.ToolMessage> tools = new ArrayList<>();
+        int failures = 0;
+        for (ToolOutcome o : processed.outcomes()) {
+            tools.add(new TurnRecorder.ToolMessage(ChatMessage.tool(o.toolCallId(), o.toolName(), o.content()), o.inDoubt()));
+            failures += o.failed() ? 1 : 0;
+        }
+        boolean written = recorder.record(turn.taskId(), turn.epoch(), turn.iteration(), turn.model().message(),
+                tools, turn.model().usage(), failures);
+        if (!written) {
+            throw new AgentFailure(AgentFailure.FENCED, "execution " + turn.executionId() + " no longer owns task "
+                    + turn.taskId() + " at epoch " + turn.epoch() + " and iteration " + (turn.iteration() - 1)
+                    + ": a newer execution carries it; nothing written");
+        }
+        int toolCalls = processed.outcomes().size();
+        int failed = failures;
+        LOG.info(() -> prefix + "iteration " + turn.iteration() + " committed: "
+                + (toolCalls == 0 ? "final answer" : toolCalls + " tool call(s) "
+                + processed.outcomes().stream().map(ToolOutcome::toolName).toList()
+                + (failed > 0 ? ", " + failed + " failed" : ""))
+                + ", tokens " + turn.model().usage().totalTokens() + (turn.replayed() ? " (replayed)" : ""));
+    }
+}

@@ -1,0 +1,60 @@
+package dev.agentbatch.model;
+
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * The offline demo model's deterministic policy for the seed task: check the disk, clean the old logs,
+ * then answer with what the tools said. It says in every answer that it is the demo model.
+ * Pure: it reads an OpenAI chat-completions request body and decides the next assistant message.
+ */
+public final class DemoPolicy {
+
+    static final String TAG = "[offline demo model] ";
+
+    private DemoPolicy() {
+    }
+
+    public static ChatMessage decide(JsonNode request) {
+        List<String> tools = request.path("tools").findValuesAsText("name");
+        JsonNode messages = request.path("messages");
+        int assistantTurns = 0;
+        String lastToolName = null;
+        String lastToolResult = null;
+        String checkDiskResult = null;
+        for (JsonNode m : messages) {
+            String role = m.path("role").asText();
+            if (role.equals("assistant")) {
+                assistantTurns++;
+                for (JsonNode call : m.path("tool_calls")) {
+                    lastToolName = call.path("function").path("name").asText();
+                }
+            } else if (role.equals("tool")) {
+                lastToolResult = m.path("content").asText();
+                if ("check_disk".equals(lastToolName)) {
+                    checkDiskResult = lastToolResult;
+                }
+            }
+        }
+        String callId = "call_demo_" + (assistantTurns + 1);
+        if (assistantTurns == 0 && tools.contains("check_disk")) {
+            return ChatMessage.assistant(TAG + "Let me look at the disk first.",
+                    List.of(new ToolCall(callId, "check_disk", "{}")));
+        }
+        if ("check_disk".equals(lastToolName) && tools.contains("clean_logs")) {
+            return ChatMessage.assistant(TAG + "Old log files are the usual culprit; removing logs older than 7 days.",
+                    List.of(new ToolCall(callId, "clean_logs", "{\"olderThanDays\":7}")));
+        }
+        if (lastToolName == null) {
+            return ChatMessage.assistant(TAG + "I have no disk tools available for this task, so I cannot act. "
+                    + "Allow check_disk and clean_logs to let me fix it.", List.of());
+        }
+        StringBuilder answer = new StringBuilder(TAG).append("Done. ");
+        if (checkDiskResult != null) {
+            answer.append("Disk before cleaning: ").append(checkDiskResult).append(". ");
+        }
+        answer.append("Last tool (").append(lastToolName).append(") reported: ").append(lastToolResult);
+        return ChatMessage.assistant(answer.toString(), List.of());
+    }
+}

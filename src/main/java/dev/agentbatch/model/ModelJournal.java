@@ -1,0 +1,52 @@
+package dev.agentbatch.model;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import dev.agentbatch.config.Json;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+
+/**
+ * Never pay twice for a model answer: it is stored in its own transaction the moment it is received,
+ * so a rollback of the chunk, a retry or a crash replays it instead of calling the model again.
+ */
+@ApplicationScoped
+public class ModelJournal {
+
+    @PersistenceContext
+    EntityManager em;
+
+    public Optional<ModelTurn> find(long taskId, int iteration) {
+        List<ModelCall> calls = em.createQuery(
+                        "select c from ModelCall c where c.taskId = :t and c.iteration = :i", ModelCall.class)
+                .setParameter("t", taskId).setParameter("i", iteration)
+                .getResultList();
+        return calls.stream().findFirst().map(c -> new ModelTurn(
+                Json.read(c.response, ChatMessage.class), new Usage(c.promptTokens, c.completionTokens)));
+    }
+
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public void record(long taskId, int iteration, long executionId, String model, ModelTurn turn, long latencyMs) {
+        ModelCall call = new ModelCall();
+        call.taskId = taskId;
+        call.iteration = iteration;
+        call.jobExecutionId = executionId;
+        call.model = model;
+        call.response = Json.write(turn.message());
+        call.promptTokens = turn.usage().promptTokens();
+        call.completionTokens = turn.usage().completionTokens();
+        call.latencyMs = latencyMs;
+        call.createdAt = Instant.now();
+        em.persist(call);
+    }
+
+    /** How many times the model was paid for this task (operators and tests compare it with iterations). */
+    public long countCalls(long taskId) {
+        return em.createQuery("select count(c) from ModelCall c where c.taskId = :t", Long.class)
+                .setParameter("t", taskId).getSingleResult();
+    }
+}

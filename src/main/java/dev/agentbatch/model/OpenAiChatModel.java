@@ -1,0 +1,71 @@
+package dev.agentbatch.model;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.logging.Logger;
+
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.RequestOptions;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+
+import dev.agentbatch.config.AgentBatchConfig;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * The only door to the model: one openai-java client per deployment. Its own retries default to 0
+ * (AGENT_BATCH_OPENAI_MAX_RETRIES) so that the retry policy declared in agent-task.xml is the one in charge.
+ */
+@ApplicationScoped
+public class OpenAiChatModel implements ChatModel {
+
+    private static final Logger LOG = Logger.getLogger(OpenAiChatModel.class.getName());
+
+    @Inject
+    AgentBatchConfig config;
+
+    private OpenAIClient client;
+    private String model;
+
+    @PostConstruct
+    void connect() {
+        model = config.openAiModel();
+        String baseUrl = config.openAiBaseUrl();
+        client = OpenAIOkHttpClient.builder()
+                .apiKey(config.openAiApiKey().orElse(AgentBatchConfig.DEMO_MODEL_NAME))
+                .baseUrl(baseUrl)
+                .maxRetries(config.openAiMaxRetries())
+                .build();
+        LOG.info(() -> "model " + model + " at " + baseUrl
+                + (config.usesDemoModel() ? " (no OPENAI_API_KEY: built-in offline demo model)" : ""));
+    }
+
+    @PreDestroy
+    void close() {
+        if (client != null) {
+            client.close();
+        }
+    }
+
+    @Override
+    public ModelTurn next(List<ChatMessage> conversation, List<ToolSpec> tools, Duration timeout) {
+        ChatCompletionCreateParams.Builder params = ChatCompletionCreateParams.builder()
+                .model(model)
+                .messages(MessageMapper.toParams(conversation));
+        if (!tools.isEmpty()) {
+            params.tools(MessageMapper.toTools(tools));
+        }
+        ChatCompletion completion = client.chat().completions()
+                .create(params.build(), RequestOptions.builder().timeout(timeout).build());
+        return MessageMapper.fromCompletion(completion);
+    }
+
+    @Override
+    public String modelName() {
+        return model;
+    }
+}

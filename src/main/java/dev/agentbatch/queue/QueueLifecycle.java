@@ -1,0 +1,33 @@
+package dev.agentbatch.queue;
+
+import java.util.logging.Logger;
+
+import dev.agentbatch.config.AgentBatchConfig;
+import dev.agentbatch.task.TaskStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+/** At deployment start: give back claims a dead JVM never started, then start the dispatcher. */
+@ApplicationScoped
+public class QueueLifecycle {
+
+    private static final Logger LOG = Logger.getLogger(QueueLifecycle.class.getName());
+
+    @Inject
+    TaskStore tasks;
+    @Inject
+    TaskDispatcher dispatcher;
+    @Inject
+    AgentBatchConfig config;
+
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object event) {
+        int released = tasks.releaseUnstartedClaims(config.nodeId());
+        if (released > 0) {
+            LOG.info(() -> released + " task(s) claimed but never started by a previous run of node "
+                    + config.nodeId() + " are back in the queue");
+        }
+        dispatcher.start();
+    }
+}

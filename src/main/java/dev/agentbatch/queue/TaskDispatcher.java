@@ -1,0 +1,111 @@
+package dev.agentbatch.queue;
+
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import dev.agentbatch.config.AgentBatchConfig;
+import dev.agentbatch.task.AgentTask;
+import dev.agentbatch.task.TaskStore;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.batch.operations.JobOperator;
+import jakarta.batch.runtime.BatchRuntime;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * Hands PENDING tasks to JBeret in priority order, never more than AGENT_BATCH_MAX_CONCURRENT_TASKS running
+ * on this node. {@code JobOperator.start} is asynchronous and JBeret's thread pool is first-in first-out, so
+ * priority and the cap are applied here, before a task reaches JBeret. Woken on every submit and every task
+ * end; a slow sweep is only a safety net.
+ */
+@ApplicationScoped
+public class TaskDispatcher {
+
+    public static final String JOB_NAME = "agent-task";
+    private static final Logger LOG = Logger.getLogger(TaskDispatcher.class.getName());
+
+    @Inject
+    TaskStore tasks;
+    @Inject
+    AgentBatchConfig config;
+
+    @Resource
+    ManagedScheduledExecutorService executor;
+
+    private final AtomicBoolean passQueued = new AtomicBoolean();
+    private final Object passLock = new Object();
+    private ScheduledFuture<?> sweep;
+
+    void start() {
+        long sweepMs = config.dispatchSweep().toMillis();
+        sweep = executor.scheduleWithFixedDelay(this::pass, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
+        wake();
+    }
+
+    @PreDestroy
+    void stop() {
+        if (sweep != null) {
+            sweep.cancel(false);
+        }
+    }
+
+    /** Asks for a dispatch pass soon; passes requested while one is queued collapse into it. */
+    public void wake() {
+        if (passQueued.compareAndSet(false, true)) {
+            executor.execute(() -> {
+                passQueued.set(false);
+                pass();
+            });
+        }
+    }
+
+    void pass() {
+        synchronized (passLock) {
+            try {
+                String node = config.nodeId();
+                int free = (int) (config.maxConcurrentTasks() - tasks.countRunning(node));
+                List<AgentTask> claimed = tasks.claim(node, free);
+                for (AgentTask task : claimed) {
+                    launch(task);
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "dispatch pass failed; the next wake-up or sweep tries again", e);
+            }
+        }
+    }
+
+    private void launch(AgentTask task) {
+        JobOperator operator = BatchRuntime.getJobOperator();
+        try {
+            long exec = operator.start(JOB_NAME, jobParameters(task));
+            tasks.attachExecution(task.id, exec);
+            LOG.info(() -> "[task " + task.id + " exec " + exec + "] dispatched (priority " + task.priority + ")");
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "[task " + task.id + "] could not start job " + JOB_NAME + "; back to the queue", e);
+            tasks.releaseClaim(task.id, "could not start: " + e.getMessage());
+        }
+    }
+
+    /** The task id and its limits only: JOB_EXECUTION.JOBPARAMETERS is stored in clear text, so never a secret. */
+    static Properties jobParameters(AgentTask task) {
+        Properties p = new Properties();
+        p.setProperty("taskId", Long.toString(task.id));
+        if (task.maxIterations != null) {
+            p.setProperty("maxIterations", task.maxIterations.toString());
+        }
+        if (task.budgetTokens != null) {
+            p.setProperty("budgetTokens", task.budgetTokens.toString());
+        }
+        if (task.deadline != null) {
+            p.setProperty("deadline", task.deadline);
+        }
+        return p;
+    }
+}

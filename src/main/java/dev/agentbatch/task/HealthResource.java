@@ -1,0 +1,41 @@
+package dev.agentbatch.task;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.agentbatch.config.AgentBatchConfig;
+import dev.agentbatch.tools.WorkspaceProvider;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+/** {@code GET /api/health}: 200 once the deployment answers and its database is reachable. */
+@Path("/health")
+@RequestScoped
+public class HealthResource {
+
+    @Inject
+    AgentBatchConfig config;
+    @Inject
+    WorkspaceProvider workspace;
+    @PersistenceContext
+    EntityManager em;
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public Map<String, Object> health() {
+        em.createQuery("select count(t) from AgentTask t", Long.class).getSingleResult();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "UP");
+        body.put("model", config.usesDemoModel() ? AgentBatchConfig.DEMO_MODEL_NAME : "openai");
+        body.put("modelName", config.openAiModel());
+        body.put("workspace", workspace.get().root().toString());
+        body.put("node", config.nodeId());
+        return body;
+    }
+}

@@ -1,0 +1,112 @@
+package dev.agentbatch.task;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+import dev.agentbatch.queue.TaskDispatcher;
+import jakarta.batch.runtime.BatchRuntime;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+/** The tasks REST API (see README, "REST API"). */
+@Path("/tasks")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class TaskResource {
+
+    @Inject
+    TaskService service;
+    @Inject
+    TaskControl control;
+    @Inject
+    TaskStore store;
+    @Inject
+    TaskDispatcher dispatcher;
+
+    @Context
+    UriInfo uri;
+
+    @POST
+    public Response submit(TaskRequest request, @HeaderParam("Idempotency-Key") String key) {
+        TaskService.Submitted submitted;
+        try {
+            submitted = service.submit(request, key);
+        } catch (RuntimeException e) {
+            // a concurrent submission with the same key won the unique index: answer with its task
+            if (key == null || !UniqueViolation.isCause(e)) {
+                throw e;
+            }
+            submitted = service.existing(key, TaskService.hash(service.normalized(request, key)))
+                    .orElseThrow(() -> e);
+        }
+        if (submitted.created()) {
+            dispatcher.wake();
+            URI location = uri.getAbsolutePathBuilder().path(Long.toString(submitted.task().id)).build();
+            return Response.created(location).entity(TaskView.of(submitted.task())).build();
+        }
+        return Response.ok(TaskView.of(submitted.task())).build();
+    }
+
+    @GET
+    @Path("/{id}")
+    public TaskView get(@PathParam("id") long id) {
+        return TaskView.of(service.find(id));
+    }
+
+    @GET
+    public Map<String, List<TaskView>> list(@QueryParam("state") String state,
+                                            @QueryParam("limit") @DefaultValue("50") int limit) {
+        TaskState filter = null;
+        if (state != null && !state.isBlank()) {
+            try {
+                filter = TaskState.valueOf(state.trim().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw ApiProblem.invalid("state must be one of " + List.of(TaskState.values()) + ", got '" + state + "'");
+            }
+        }
+        if (limit < 1 || limit > 1000) {
+            throw ApiProblem.invalid("limit must be between 1 and 1000, got " + limit);
+        }
+        return Map.of("tasks", service.list(filter, limit).stream().map(TaskView::of).toList());
+    }
+
+    @GET
+    @Path("/{id}/transcript")
+    public TranscriptView transcript(@PathParam("id") long id) {
+        service.find(id);
+        return TranscriptView.of(id, store.messages(id));
+    }
+
+    @GET
+    @Path("/{id}/executions")
+    public ExecutionView.Page executions(@PathParam("id") long id) {
+        return ExecutionView.of(BatchRuntime.getJobOperator(), service.find(id).jobExecutionId);
+    }
+
+    @POST
+    @Path("/{id}/restart")
+    public TaskView restart(@PathParam("id") long id, TaskControl.Overrides overrides) {
+        return TaskView.of(control.restart(id, overrides));
+    }
+
+    @POST
+    @Path("/{id}/stop")
+    public TaskView stop(@PathParam("id") long id) {
+        return TaskView.of(control.stop(id));
+    }
+}

@@ -1,0 +1,129 @@
+package dev.agentbatch.task;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+import dev.agentbatch.config.Json;
+import dev.agentbatch.model.ChatMessage;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+
+/**
+ * Accepting a task: validate, then in one transaction write the task (PENDING: it is queued) and its opening
+ * messages. An {@code Idempotency-Key} makes a repeated submission return the task it already created.
+ */
+@ApplicationScoped
+public class TaskService {
+
+    public static final String SYSTEM_PROMPT = "You are a careful DevOps agent. Use the tools to inspect before you act, "
+            + "act only inside the workspace, and finish with a short answer that says what you did.";
+
+    @PersistenceContext
+    EntityManager em;
+
+    @Inject
+    TaskValidator validator;
+
+    public record Submitted(AgentTask task, boolean created) {
+    }
+
+    @Transactional
+    public Submitted submit(TaskRequest request, String idempotencyKey) {
+        TaskRequest valid = validator.validate(request, idempotencyKey);
+        String hash = hash(valid);
+        if (idempotencyKey != null) {
+            Optional<Submitted> existing = existing(idempotencyKey, hash);
+            if (existing.isPresent()) {
+                return existing.get();
+            }
+        }
+        Instant now = Instant.now();
+        AgentTask task = new AgentTask();
+        task.input = valid.input();
+        task.priority = valid.priority();
+        task.deadline = valid.deadline();
+        task.maxIterations = valid.maxIterations();
+        task.budgetTokens = valid.budgetTokens();
+        task.tools = valid.tools() == null ? null : String.join(",", valid.tools());
+        task.idempotencyKey = idempotencyKey;
+        task.requestHash = hash;
+        task.createdAt = now;
+        task.updatedAt = now;
+        em.persist(task);
+        em.flush();
+        appendOpening(task.id, valid.input(), now);
+        return new Submitted(task, true);
+    }
+
+    /** The task a key already created: the same body gives it back, another body is a conflict. */
+    @Transactional
+    public Optional<Submitted> existing(String idempotencyKey, String requestHash) {
+        List<AgentTask> found = em.createQuery("select t from AgentTask t where t.idempotencyKey = :k", AgentTask.class)
+                .setParameter("k", idempotencyKey).getResultList();
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        AgentTask task = found.get(0);
+        if (!task.requestHash.equals(requestHash)) {
+            throw ApiProblem.conflict("idempotency-key-reused", "Idempotency-Key reused with another body",
+                    "Idempotency-Key '" + idempotencyKey + "' was used for task " + task.id
+                            + " with a different body; use a new key for a new task");
+        }
+        return Optional.of(new Submitted(task, false));
+    }
+
+    private void appendOpening(long taskId, String input, Instant now) {
+        persist(taskId, 0, ChatMessage.system(SYSTEM_PROMPT), now);
+        persist(taskId, 1, ChatMessage.user(input), now);
+    }
+
+    private void persist(long taskId, int seq, ChatMessage m, Instant now) {
+        TaskMessage row = new TaskMessage();
+        row.taskId = taskId;
+        row.iteration = 0;
+        row.seq = seq;
+        row.role = m.role().wireName();
+        row.content = m.content();
+        row.createdAt = now;
+        em.persist(row);
+    }
+
+    public AgentTask find(long id) {
+        AgentTask task = em.find(AgentTask.class, id);
+        if (task == null) {
+            throw ApiProblem.notFound(id);
+        }
+        return task;
+    }
+
+    public List<AgentTask> list(TaskState state, int limit) {
+        var query = state == null
+                ? em.createQuery("select t from AgentTask t order by t.id desc", AgentTask.class)
+                : em.createQuery("select t from AgentTask t where t.state = :s order by t.id desc", AgentTask.class)
+                        .setParameter("s", state);
+        return query.setMaxResults(limit).getResultList();
+    }
+
+    /** The request as stored, for comparing with an earlier one under the same key. */
+    public TaskRequest normalized(TaskRequest request, String idempotencyKey) {
+        return validator.validate(request, idempotencyKey);
+    }
+
+    public static String hash(TaskRequest request) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(Json.write(request).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

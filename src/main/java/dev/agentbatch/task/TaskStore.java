@@ -1,0 +1,160 @@
+package dev.agentbatch.task;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+
+import dev.agentbatch.config.Json;
+import dev.agentbatch.model.ChatMessage;
+import dev.agentbatch.model.Role;
+import dev.agentbatch.model.ToolCall;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+
+/**
+ * Reads and state changes of AGENT_TASK and AGENT_MESSAGE for the batch artifacts and the dispatcher.
+ * Every change is a targeted UPDATE guarded by what the caller believes (state, execution, epoch), so
+ * that a late or stale writer changes nothing instead of overwriting a newer truth.
+ */
+@ApplicationScoped
+public class TaskStore {
+
+    private static final TypeReference<List<ToolCall>> TOOL_CALLS = new TypeReference<>() {
+    };
+
+    @PersistenceContext
+    EntityManager em;
+
+    public AgentTask get(long taskId) {
+        AgentTask task = em.find(AgentTask.class, taskId);
+        if (task == null) {
+            throw new IllegalStateException("no agent task " + taskId);
+        }
+        return task;
+    }
+
+    public List<TaskMessage> messages(long taskId) {
+        return em.createQuery("select m from TaskMessage m where m.taskId = :t order by m.iteration, m.seq",
+                TaskMessage.class).setParameter("t", taskId).getResultList();
+    }
+
+    public static ChatMessage toChatMessage(TaskMessage m) {
+        List<ToolCall> calls = m.toolCalls == null ? List.of() : Json.MAPPER.convertValue(
+                Json.read(m.toolCalls, Object.class), TOOL_CALLS);
+        return new ChatMessage(Role.ofWireName(m.role), m.content, calls, m.toolCallId, m.toolName);
+    }
+
+    public static List<ChatMessage> conversation(List<TaskMessage> rows) {
+        List<ChatMessage> messages = new ArrayList<>(rows.size());
+        rows.forEach(r -> messages.add(toChatMessage(r)));
+        return messages;
+    }
+
+    void append(long taskId, int iteration, int seq, ChatMessage message, boolean inDoubt, Instant now) {
+        TaskMessage row = new TaskMessage();
+        row.taskId = taskId;
+        row.iteration = iteration;
+        row.seq = seq;
+        row.role = message.role().wireName();
+        row.content = message.content();
+        row.toolCalls = message.toolCalls().isEmpty() ? null : Json.write(message.toolCalls());
+        row.toolCallId = message.toolCallId();
+        row.toolName = message.toolName();
+        row.inDoubt = inDoubt;
+        row.createdAt = now;
+        em.persist(row);
+    }
+
+    /** A new job execution carries the task: it now owns it, under a new epoch. */
+    @Transactional
+    public int markStarted(long taskId, long executionId, long jobInstanceId, String nodeId) {
+        AgentTask task = get(taskId);
+        Instant now = Instant.now();
+        task.state = TaskState.RUNNING;
+        task.jobExecutionId = executionId;
+        task.jobInstanceId = jobInstanceId;
+        task.nodeId = nodeId;
+        task.epoch++;
+        task.error = null;
+        task.exitStatus = null;
+        task.endedAt = null;
+        if (task.startedAt == null) {
+            task.startedAt = now;
+        }
+        task.updatedAt = now;
+        return task.epoch;
+    }
+
+    /** The end of an execution; ignored when a newer execution already carries the task. */
+    @Transactional
+    public boolean markEnded(long taskId, long executionId, TaskState state, String exitStatus, String error) {
+        Instant now = Instant.now();
+        return em.createQuery("update AgentTask t set t.state = :s, t.exitStatus = :x, t.error = :e,"
+                        + " t.endedAt = :now, t.updatedAt = :now where t.id = :id and t.jobExecutionId = :exec")
+                .setParameter("s", state).setParameter("x", exitStatus)
+                .setParameter("e", error == null || error.length() <= 4000 ? error : error.substring(0, 4000))
+                .setParameter("now", now).setParameter("id", taskId).setParameter("exec", executionId)
+                .executeUpdate() == 1;
+    }
+
+    /**
+     * Claims up to {@code max} PENDING tasks for this node, highest priority first, FIFO within a priority.
+     * The claim is an optimistic {@code UPDATE … WHERE STATE = 'PENDING'}: safe with several dispatchers on one
+     * database (H2 or PostgreSQL), a task lost to another claimer is simply skipped.
+     */
+    @Transactional
+    public List<AgentTask> claim(String nodeId, int max) {
+        if (max <= 0) {
+            return List.of();
+        }
+        List<Long> candidates = em.createQuery("select t.id from AgentTask t where t.state = :pending"
+                        + " order by t.priority desc, t.id asc", Long.class)
+                .setParameter("pending", TaskState.PENDING).setMaxResults(max).getResultList();
+        List<AgentTask> claimed = new ArrayList<>();
+        Instant now = Instant.now();
+        for (Long id : candidates) {
+            int won = em.createQuery("update AgentTask t set t.state = :running, t.nodeId = :node, t.updatedAt = :now"
+                            + " where t.id = :id and t.state = :pending")
+                    .setParameter("running", TaskState.RUNNING).setParameter("node", nodeId).setParameter("now", now)
+                    .setParameter("id", id).setParameter("pending", TaskState.PENDING).executeUpdate();
+            if (won == 1) {
+                claimed.add(get(id));
+            }
+        }
+        return claimed;
+    }
+
+    /** Tasks this node runs or has claimed: what the concurrency cap counts. */
+    public long countRunning(String nodeId) {
+        return em.createQuery("select count(t) from AgentTask t where t.state = :running and t.nodeId = :node", Long.class)
+                .setParameter("running", TaskState.RUNNING).setParameter("node", nodeId).getSingleResult();
+    }
+
+    @Transactional
+    public void attachExecution(long taskId, long executionId) {
+        em.createQuery("update AgentTask t set t.jobExecutionId = :exec where t.id = :id and t.jobExecutionId is null")
+                .setParameter("exec", executionId).setParameter("id", taskId).executeUpdate();
+    }
+
+    /** Gives a claim back to the queue when its job could not be started. */
+    @Transactional
+    public void releaseClaim(long taskId, String reason) {
+        em.createQuery("update AgentTask t set t.state = :pending, t.nodeId = null, t.error = :e, t.updatedAt = :now"
+                        + " where t.id = :id and t.state = :running and t.jobExecutionId is null")
+                .setParameter("pending", TaskState.PENDING).setParameter("e", reason).setParameter("now", Instant.now())
+                .setParameter("id", taskId).setParameter("running", TaskState.RUNNING).executeUpdate();
+    }
+
+    /** At boot: claims this node made but never handed to JBeret (it died in between) go back to the queue. */
+    @Transactional
+    public int releaseUnstartedClaims(String nodeId) {
+        return em.createQuery("update AgentTask t set t.state = :pending, t.nodeId = null, t.updatedAt = :now"
+                        + " where t.state = :running and t.nodeId = :node and t.jobExecutionId is null")
+                .setParameter("pending", TaskState.PENDING).setParameter("now", Instant.now())
+                .setParameter("running", TaskState.RUNNING).setParameter("node", nodeId).executeUpdate();
+    }
+}

@@ -1,0 +1,22 @@
+package dev.agentbatch.task;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+
+/** A task as the REST API shows it. */
+public record TaskView(long id, TaskState state, String input, int priority, String result, String error,
+                       String exitStatus, int iterations, Integer maxIterations, Long executionId, Long jobInstanceId,
+                       String node, Instant createdAt, Instant updatedAt, Instant startedAt, Instant endedAt,
+                       Usage usage, List<String> tools, String deadline, Long budgetTokens, int toolFailures) {
+
+    public record Usage(long promptTokens, long completionTokens, long totalTokens) {
+    }
+
+    public static TaskView of(AgentTask t) {
+        return new TaskView(t.id, t.state, t.input, t.priority, t.result, t.error, t.exitStatus, t.iterations,
+                t.maxIterations, t.jobExecutionId, t.jobInstanceId, t.nodeId, t.createdAt, t.updatedAt, t.startedAt,
+                t.endedAt, new Usage(t.promptTokens, t.completionTokens, t.totalTokens()),
+                t.tools == null ? null : Arrays.asList(t.tools.split(",")), t.deadline, t.budgetTokens, t.toolFailures);
+    }
+}

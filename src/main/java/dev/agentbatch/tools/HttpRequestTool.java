@@ -1,0 +1,112 @@
+package dev.agentbatch.tools;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.agentbatch.config.AgentBatchConfig;
+import dev.agentbatch.config.Json;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * {@code http_request}: calls only the hosts in AGENT_BATCH_HTTP_ALLOWED_HOSTS and always sends the tool call's
+ * idempotency key as the {@code Idempotency-Key} header, so a call re-run after a crash is recognised by the target.
+ */
+@ApplicationScoped
+public class HttpRequestTool implements AgentTool {
+
+    static final int MAX_BODY = 4000;
+    static final Duration MAX_TIMEOUT = Duration.ofSeconds(60);
+    private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD");
+    private static final Set<Integer> TRANSIENT_STATUS = Set.of(429, 502, 503, 504);
+
+    @Inject
+    AgentBatchConfig config;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    @Override
+    public String name() {
+        return "http_request";
+    }
+
+    @Override
+    public String description() {
+        return "Send an HTTP request to an allow-listed host; returns the status and the (truncated) body.";
+    }
+
+    @Override
+    public Map<String, Object> parameters() {
+        return Map.of("type", "object", "required", List.of("method", "url"), "properties", Map.of(
+                "method", Map.of("type", "string", "enum", List.copyOf(METHODS)),
+                "url", Map.of("type", "string"),
+                "body", Map.of("type", "string")));
+    }
+
+    @Override
+    public String execute(JsonNode arguments, ToolContext context) throws ToolFailure {
+        String method = arguments.path("method").asText("").toUpperCase(Locale.ROOT);
+        if (!METHODS.contains(method)) {
+            throw ToolFailure.permanent("method must be one of " + METHODS + ", got '" + method + "'");
+        }
+        URI uri = allowedUri(arguments.path("url").asText(""), config.httpAllowedHosts());
+        String body = arguments.path("body").isMissingNode() || arguments.path("body").isNull()
+                ? null : arguments.path("body").asText();
+        Duration timeout = context.remaining().compareTo(MAX_TIMEOUT) < 0 ? context.remaining() : MAX_TIMEOUT;
+        if (timeout.isZero()) {
+            throw ToolFailure.transientFailure("no time left for the request", null);
+        }
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout)
+                .header("Idempotency-Key", context.idempotencyKey())
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        try {
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            if (TRANSIENT_STATUS.contains(response.statusCode())) {
+                throw ToolFailure.transientFailure(method + " " + uri + " answered " + response.statusCode(), null);
+            }
+            String text = response.body() == null ? "" : response.body();
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("status", response.statusCode());
+            result.put("body", text.length() > MAX_BODY ? text.substring(0, MAX_BODY) + "…(truncated)" : text);
+            return Json.write(result);
+        } catch (IOException e) {
+            throw ToolFailure.transientFailure(method + " " + uri + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ToolFailure.transientFailure("interrupted", e);
+        }
+    }
+
+    static URI allowedUri(String url, List<String> allowedHosts) throws ToolFailure {
+        URI uri;
+        try {
+            uri = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            throw ToolFailure.permanent("not a valid URL: " + url);
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+            throw ToolFailure.permanent("only absolute http(s) URLs are allowed: " + url);
+        }
+        int port = uri.getPort() != -1 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
+        String hostPort = uri.getHost().toLowerCase(Locale.ROOT) + ":" + port;
+        if (allowedHosts.stream().noneMatch(h -> h.equalsIgnoreCase(hostPort))) {
+            throw ToolFailure.permanent("host " + hostPort + " is not allowed (AGENT_BATCH_HTTP_ALLOWED_HOSTS)");
+        }
+        return uri;
+    }
+}

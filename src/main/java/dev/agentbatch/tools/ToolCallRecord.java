@@ -1,0 +1,81 @@
+package dev.agentbatch.tools;
+
+import java.time.Instant;
+
+import static dev.agentbatch.config.Columns.TEXT;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.UniqueConstraint;
+
+/** The tool ledger: one row per tool call of (task, iteration, tool-call id), written before and after it runs. */
+@Entity
+@Table(name = "AGENT_TOOL_LEDGER", uniqueConstraints =
+        @UniqueConstraint(name = "AGENT_TOOL_LEDGER_UK", columnNames = {"TASK_ID", "ITERATION", "TOOL_CALL_ID"}))
+public class ToolCallRecord {
+
+    public enum State {
+        /** Recorded before the tool ran; still STARTED after a crash means the effect is in doubt. */
+        STARTED,
+        /** Ran; RESULT is what the model was given and will be given again on any replay. */
+        COMPLETED,
+        /** Failed permanently; ERROR was given to the model as the result. */
+        FAILED,
+        /** Failed transiently; the chunk is retried and the call runs again (not in doubt: it did not happen). */
+        RETRYING
+    }
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    @Column(name = "ID")
+    public Long id;
+
+    @Column(name = "TASK_ID", nullable = false)
+    public long taskId;
+
+    @Column(name = "ITERATION", nullable = false)
+    public int iteration;
+
+    @Column(name = "TOOL_CALL_ID", nullable = false, length = 200)
+    public String toolCallId;
+
+    @Column(name = "TOOL_NAME", nullable = false, length = 100)
+    public String toolName;
+
+    @Column(name = "ARGUMENTS", length = TEXT)
+    public String arguments;
+
+    @Column(name = "IDEMPOTENCY_KEY", nullable = false, length = 400)
+    public String idempotencyKey;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "STATE", nullable = false, length = 16)
+    public State state;
+
+    @Column(name = "RESULT", length = TEXT)
+    public String result;
+
+    @Column(name = "ERROR", length = 4000)
+    public String error;
+
+    @Column(name = "ATTEMPTS", nullable = false)
+    public int attempts;
+
+    @Column(name = "IN_DOUBT", nullable = false)
+    public boolean inDoubt;
+
+    @Column(name = "JOB_EXECUTION_ID")
+    public Long jobExecutionId;
+
+    @Column(name = "STARTED_AT", nullable = false)
+    public Instant startedAt;
+
+    @Column(name = "ENDED_AT")
+    public Instant endedAt;
+}

@@ -1,0 +1,207 @@
+package dev.agentbatch.it;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * A fake LLM at the one process boundary we do not own: an HTTP server speaking the OpenAI chat-completions
+ * wire protocol (tool calls included), scripted per scenario. A scenario is named in the task's input as
+ * {@code [scenario:NAME]}; the iteration a request is for is 1 + the number of assistant messages it carries,
+ * so the script is deterministic whatever retries or restarts happen. Each iteration may list several
+ * replies (faults first, say): they are used in order, the last one repeats.
+ */
+public final class FakeOpenAiServer {
+
+    private static final Pattern SCENARIO = Pattern.compile("\\[scenario:([A-Za-z0-9_.-]+)]");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static FakeOpenAiServer shared;
+
+    private final HttpServer server;
+    private final Map<String, List<List<Reply>>> scripts = new ConcurrentHashMap<>();
+    private final Map<String, List<Call>> calls = new ConcurrentHashMap<>();
+
+    /** One received request: which iteration it was for, and when. */
+    public record Call(int iteration, long atMillis, JsonNode body) {
+    }
+
+    /** One scripted answer. */
+    public record Reply(int status, String body, long delayMs) {
+
+        public static Reply answer(String text) {
+            return completion(text, List.of(), 20, 10);
+        }
+
+        /** Tool calls as alternating name, arguments JSON pairs; ids are call_&lt;n&gt;. */
+        public static Reply tools(String... nameThenArguments) {
+            List<String[]> calls = new ArrayList<>();
+            for (int i = 0; i < nameThenArguments.length; i += 2) {
+                calls.add(new String[] {nameThenArguments[i], nameThenArguments[i + 1]});
+            }
+            return completion(null, calls, 20, 10);
+        }
+
+        public static Reply status(int status) {
+            return new Reply(status, "{\"error\":{\"message\":\"scripted " + status + "\",\"type\":\"server_error\"}}", 0);
+        }
+
+        public static Reply raw(int status, String body) {
+            return new Reply(status, body, 0);
+        }
+
+        public Reply delayed(long ms) {
+            return new Reply(status, body, ms);
+        }
+
+        public Reply usage(long prompt, long completion) {
+            try {
+                ObjectNode node = (ObjectNode) JSON.readTree(body);
+                node.set("usage", JSON.valueToTree(Map.of("prompt_tokens", prompt, "completion_tokens", completion,
+                        "total_tokens", prompt + completion)));
+                return new Reply(status, JSON.writeValueAsString(node), delayMs);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        static Reply completion(String content, List<String[]> toolCalls, long prompt, long completion) {
+            ObjectNode message = JSON.createObjectNode().put("role", "assistant");
+            message.put("content", content);
+            if (!toolCalls.isEmpty()) {
+                ArrayNode array = message.putArray("tool_calls");
+                int n = 1;
+                for (String[] call : toolCalls) {
+                    ObjectNode c = array.addObject().put("id", "call_" + n++).put("type", "function");
+                    c.putObject("function").put("name", call[0]).put("arguments", call[1]);
+                }
+            }
+            ObjectNode body = JSON.createObjectNode().put("id", "chatcmpl-fake").put("object", "chat.completion")
+                    .put("created", System.currentTimeMillis() / 1000).put("model", "fake-model");
+            body.putArray("choices").addObject().put("index", 0)
+                    .put("finish_reason", toolCalls.isEmpty() ? "stop" : "tool_calls").set("message", message);
+            body.putObject("usage").put("prompt_tokens", prompt).put("completion_tokens", completion)
+                    .put("total_tokens", prompt + completion);
+            return new Reply(200, body.toString(), 0);
+        }
+    }
+
+    private FakeOpenAiServer(int port) throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 100);
+        server.setExecutor(Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "fake-openai");
+            t.setDaemon(true);
+            return t;
+        }));
+        server.createContext("/v1/chat/completions", this::handle);
+        server.start();
+    }
+
+    /** The one fake of this test JVM, on the port the server under test was configured with. */
+    public static synchronized FakeOpenAiServer shared() {
+        if (shared == null) {
+            try {
+                shared = new FakeOpenAiServer(Integer.getInteger("it.fake-model.port", 18089));
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot start the fake OpenAI server", e);
+            }
+        }
+        return shared;
+    }
+
+    /** Scripts a scenario: element i holds the replies for iteration i + 1. */
+    @SafeVarargs
+    public final void script(String scenario, List<Reply>... iterations) {
+        scripts.put(scenario, List.of(iterations));
+        calls.put(scenario, Collections.synchronizedList(new ArrayList<>()));
+    }
+
+    /** Scripts a scenario with one reply per iteration. */
+    public void scriptSimple(String scenario, Reply... replies) {
+        List<List<Reply>> iterations = new ArrayList<>();
+        for (Reply r : replies) {
+            iterations.add(List.of(r));
+        }
+        scripts.put(scenario, iterations);
+        calls.put(scenario, Collections.synchronizedList(new ArrayList<>()));
+    }
+
+    public List<Call> calls(String scenario) {
+        synchronized (calls.get(scenario)) {
+            return List.copyOf(calls.get(scenario));
+        }
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            JsonNode request;
+            try (InputStream in = exchange.getRequestBody()) {
+                request = JSON.readTree(in);
+            }
+            String scenario = scenarioOf(request);
+            List<List<Reply>> script = scenario == null ? null : scripts.get(scenario);
+            if (script == null) {
+                send(exchange, Reply.raw(400, "{\"error\":{\"message\":\"no scripted scenario in the request\"}}"));
+                return;
+            }
+            int iteration = 1;
+            for (JsonNode m : request.path("messages")) {
+                iteration += "assistant".equals(m.path("role").asText()) ? 1 : 0;
+            }
+            List<Call> received = calls.get(scenario);
+            int attempt;
+            synchronized (received) {
+                final int it = iteration;
+                attempt = (int) received.stream().filter(c -> c.iteration() == it).count();
+                received.add(new Call(iteration, System.currentTimeMillis(), request));
+            }
+            List<Reply> replies = script.get(Math.min(iteration, script.size()) - 1);
+            Reply reply = replies.get(Math.min(attempt, replies.size() - 1));
+            if (reply.delayMs() > 0) {
+                Thread.sleep(reply.delayMs());
+            }
+            send(exchange, reply);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException | RuntimeException e) {
+            // the client went away (timeout, crash): nothing to answer
+        }
+    }
+
+    private static String scenarioOf(JsonNode request) {
+        for (JsonNode m : request.path("messages")) {
+            if ("user".equals(m.path("role").asText())) {
+                Matcher matcher = SCENARIO.matcher(m.path("content").asText());
+                if (matcher.find()) {
+                    return matcher.group(1);
+                }
+            }
+        }
+        return null;
+    }
+
+    private static void send(HttpExchange exchange, Reply reply) throws IOException {
+        byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(reply.status(), bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.agentbatch.it;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The live H2 database of the server under test, read as a batch operator reads it: a second process over
+ * H2's AUTO_SERVER mode, while WildFly runs.
+ */
+public final class JobRepository {
+
+    private JobRepository() {
+    }
+
+    public static String url() {
+        return "jdbc:h2:file:" + System.getProperty("it.server.dir") + "/standalone/data/agent-batch/agent-batch;AUTO_SERVER=TRUE";
+    }
+
+    public static List<Map<String, Object>> query(String sql, Object... args) {
+        try (Connection c = DriverManager.getConnection(url(), "sa", "sa");
+             PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                s.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                ResultSetMetaData meta = rs.getMetaData();
+                List<Map<String, Object>> rows = new ArrayList<>();
+                while (rs.next()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    for (int i = 1; i <= meta.getColumnCount(); i++) {
+                        row.put(meta.getColumnLabel(i).toUpperCase(), rs.getObject(i));
+                    }
+                    rows.add(row);
+                }
+                return rows;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("query failed: " + sql, e);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.agentbatch.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.agentbatch.it.AgentBatchApi.Reply;
+
+/** The REST contract at its edges: health, problem bodies for bad input and unknown tasks, listing. */
+class RestApiIT extends IntegrationTestBase {
+
+    @Test
+    void healthIsUpWithTheConfiguredModel() {
+        Reply health = API.get("/health");
+        assertEquals(200, health.status());
+        assertEquals("UP", health.body().path("status").asText());
+        assertEquals("fake-model", health.body().path("modelName").asText());
+    }
+
+    @Test
+    void badInputIsRefusedWithAProblemBody() {
+        Reply empty = API.post("/tasks", Map.of("input", "  "));
+        assertEquals(400, empty.status());
+        assertEquals("application/problem+json", empty.raw().headers().firstValue("Content-Type").orElse(""));
+        assertTrue(empty.body().path("detail").asText().contains("input"), empty.body().toString());
+
+        Reply notJson = API.post("/tasks", "{not json");
+        assertEquals(400, notJson.status(), String.valueOf(notJson.body()));
+
+        Reply unknownTool = API.post("/tasks", Map.of("input", "x", "tools", java.util.List.of("rm_rf")));
+        assertEquals(400, unknownTool.status());
+        assertTrue(unknownTool.body().path("detail").asText().contains("rm_rf"));
+
+        Reply badPriority = API.post("/tasks", Map.of("input", "x", "priority", 12));
+        assertEquals(400, badPriority.status());
+    }
+
+    @Test
+    void unknownTaskIsA404Problem() {
+        Reply missing = API.get("/tasks/987654321");
+        assertEquals(404, missing.status());
+        assertEquals(404, missing.body().path("status").asInt());
+        assertEquals("urn:agent-batch:problem:task-not-found", missing.body().path("type").asText());
+    }
+}

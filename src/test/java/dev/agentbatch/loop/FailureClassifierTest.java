@@ -1,0 +1,61 @@
+package dev.agentbatch.loop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import java.net.SocketTimeoutException;
+
+import org.junit.jupiter.api.Test;
+
+import com.openai.core.http.Headers;
+import com.openai.errors.BadRequestException;
+import com.openai.errors.InternalServerException;
+import com.openai.errors.OpenAIInvalidDataException;
+import com.openai.errors.OpenAIIoException;
+import com.openai.errors.RateLimitException;
+import com.openai.errors.UnauthorizedException;
+import com.openai.errors.UnexpectedStatusCodeException;
+
+import dev.agentbatch.model.MalformedModelResponse;
+
+/** The failure taxonomy against openai-java's real exception types. */
+class FailureClassifierTest {
+
+    private static final Headers NO_HEADERS = Headers.builder().build();
+
+    @Test
+    void rateLimitServerErrorsAndIoAreTransient() {
+        assertInstanceOf(TransientFailure.class, FailureClassifier.classifyModelFailure(
+                RateLimitException.builder().headers(NO_HEADERS).build()));
+        assertInstanceOf(TransientFailure.class, FailureClassifier.classifyModelFailure(
+                InternalServerException.builder().statusCode(503).headers(NO_HEADERS).build()));
+        assertInstanceOf(TransientFailure.class, FailureClassifier.classifyModelFailure(
+                new OpenAIIoException("timeout", new SocketTimeoutException())));
+        assertInstanceOf(TransientFailure.class, FailureClassifier.classifyModelFailure(
+                UnexpectedStatusCodeException.builder().statusCode(408).headers(NO_HEADERS).build()));
+    }
+
+    @Test
+    void clientErrorsAndBadBodiesArePermanent() {
+        assertModelError(BadRequestException.builder().headers(NO_HEADERS).build());
+        assertModelError(UnauthorizedException.builder().headers(NO_HEADERS).build());
+        assertModelError(UnexpectedStatusCodeException.builder().statusCode(404).headers(NO_HEADERS).build());
+        assertModelError(new OpenAIInvalidDataException("not a chat completion"));
+        assertModelError(new MalformedModelResponse("no choices"));
+        assertModelError(new IllegalStateException("surprise"));
+    }
+
+    @Test
+    void stepFailureNamesTheExitStatus() {
+        assertEquals("ITERATION_LIMIT", StepFailureListener.describe(
+                new RuntimeException(new AgentFailure(AgentFailure.ITERATION_LIMIT, "x"))).exitStatus());
+        assertEquals("RETRIES_EXHAUSTED", StepFailureListener.describe(new TransientFailure("429", null)).exitStatus());
+        assertEquals("FAILED", StepFailureListener.describe(new IllegalStateException("bug")).exitStatus());
+    }
+
+    private static void assertModelError(RuntimeException e) {
+        RuntimeException classified = FailureClassifier.classifyModelFailure(e);
+        AgentFailure failure = assertInstanceOf(AgentFailure.class, classified);
+        assertEquals(AgentFailure.MODEL_ERROR, failure.exitStatus());
+    }
+}

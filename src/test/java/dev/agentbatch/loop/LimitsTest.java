@@ -1,0 +1,46 @@
+package dev.agentbatch.loop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import org.junit.jupiter.api.Test;
+
+class LimitsTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-28T10:00:00Z");
+
+    @Test
+    void defaultsWhenNothingIsSet() {
+        Limits limits = Limits.of(null, "", null, null, T0);
+        assertEquals(20, limits.maxIterations());
+        assertEquals(Duration.ofSeconds(120), limits.iterationTimeout());
+        assertEquals(T0.plusSeconds(108), limits.check(1, 0, T0), "90 % of the iteration timeout");
+    }
+
+    @Test
+    void iterationLimit() {
+        Limits limits = Limits.of("3", null, null, "10", T0);
+        limits.check(3, 0, T0);
+        AgentFailure failure = assertThrows(AgentFailure.class, () -> limits.check(4, 0, T0));
+        assertEquals(AgentFailure.ITERATION_LIMIT, failure.exitStatus());
+    }
+
+    @Test
+    void budget() {
+        Limits limits = Limits.of("20", "100", null, "10", T0);
+        limits.check(1, 99, T0);
+        assertEquals(AgentFailure.BUDGET_EXCEEDED,
+                assertThrows(AgentFailure.class, () -> limits.check(2, 100, T0)).exitStatus());
+    }
+
+    @Test
+    void runDeadlineIsMeasuredFromTheFirstStartAndCapsTheIteration() {
+        Limits limits = Limits.of("20", null, "PT30S", "120", T0);
+        assertEquals(T0.plusSeconds(30), limits.check(1, 0, T0.plusSeconds(5)), "the run ends before the iteration would");
+        assertEquals(AgentFailure.DEADLINE_EXCEEDED,
+                assertThrows(AgentFailure.class, () -> limits.check(2, 0, T0.plusSeconds(30))).exitStatus());
+    }
+}

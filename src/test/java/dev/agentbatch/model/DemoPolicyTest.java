@@ -1,0 +1,42 @@
+package dev.agentbatch.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** The offline demo model plays the seed: check_disk, then clean_logs, then an answer that says it is the demo. */
+class DemoPolicyTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TOOLS = "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"check_disk\"}},"
+            + "{\"type\":\"function\",\"function\":{\"name\":\"clean_logs\"}}]";
+
+    @Test
+    void playsTheSeedTask() throws Exception {
+        ChatMessage first = DemoPolicy.decide(JSON.readTree("{" + TOOLS + ",\"messages\":[{\"role\":\"user\",\"content\":\"fix\"}]}"));
+        assertEquals("check_disk", first.toolCalls().get(0).name());
+
+        ChatMessage second = DemoPolicy.decide(JSON.readTree("{" + TOOLS + ",\"messages\":[{\"role\":\"user\",\"content\":\"fix\"},"
+                + "{\"role\":\"assistant\",\"tool_calls\":[{\"id\":\"c1\",\"function\":{\"name\":\"check_disk\",\"arguments\":\"{}\"}}]},"
+                + "{\"role\":\"tool\",\"tool_call_id\":\"c1\",\"content\":\"97% used\"}]}"));
+        assertEquals("clean_logs", second.toolCalls().get(0).name());
+
+        ChatMessage third = DemoPolicy.decide(JSON.readTree("{" + TOOLS + ",\"messages\":[{\"role\":\"user\",\"content\":\"fix\"},"
+                + "{\"role\":\"assistant\",\"tool_calls\":[{\"id\":\"c1\",\"function\":{\"name\":\"check_disk\",\"arguments\":\"{}\"}}]},"
+                + "{\"role\":\"tool\",\"tool_call_id\":\"c1\",\"content\":\"97% used\"},"
+                + "{\"role\":\"assistant\",\"tool_calls\":[{\"id\":\"c2\",\"function\":{\"name\":\"clean_logs\",\"arguments\":\"{}\"}}]},"
+                + "{\"role\":\"tool\",\"tool_call_id\":\"c2\",\"content\":\"deleted 3\"}]}"));
+        assertTrue(third.isFinalAnswer());
+        assertTrue(third.content().startsWith("[offline demo model]"));
+        assertTrue(third.content().contains("deleted 3"));
+    }
+
+    @Test
+    void withoutToolsItSaysSoAndStops() throws Exception {
+        ChatMessage answer = DemoPolicy.decide(JSON.readTree("{\"messages\":[{\"role\":\"user\",\"content\":\"fix\"}]}"));
+        assertTrue(answer.isFinalAnswer());
+    }
+}
