@@ -1,5 +1,6 @@
 package dev.agentbatch.cli;
 
+import java.io.Console;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
@@ -22,11 +23,29 @@ public final class AgentBatchCli {
         // UTF-8 whatever the locale: task texts and model answers are rarely pure ASCII
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
-        Context ctx = new Context(System.getenv(), out, err, System.console() != null);
+        Context ctx = new Context(System.getenv(), out, err, isTerminal(System.console()));
         int code = run(List.of(args), ctx);
         out.flush();
         err.flush();
         System.exit(code);
+    }
+
+    /**
+     * Whether a person watches: JDK 17-21 give a console only to a terminal, but JDK 22-24 give one
+     * to redirected streams too (a cron job, a log collector), and only {@code Console.isTerminal()}
+     * (JDK 22+, called reflectively since the client targets 17) tells them apart.
+     */
+    static boolean isTerminal(Console console) {
+        if (console == null) {
+            return false;
+        }
+        try {
+            return Boolean.TRUE.equals(Console.class.getMethod("isTerminal").invoke(console));
+        } catch (NoSuchMethodException beforeJdk22) {
+            return true;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** For tests: a non-interactive run with this environment on top of nothing else. */
@@ -64,6 +83,8 @@ public final class AgentBatchCli {
             case "transcript" -> tasks.transcript(rest);
             case "restart" -> tasks.restart(rest);
             case "stop" -> tasks.stop(rest);
+            case "sql" -> new SqlCommand(ctx).run(rest);
+            case "purge" -> new PurgeCommand(ctx, api).run(rest);
             default -> throw CliException.usage("unknown command '" + command + "' (see: bin/agent-batch help)");
         };
     }

@@ -77,6 +77,14 @@ final class ApiClient {
         return send(post("/api/tasks/" + id + "/stop", new LinkedHashMap<>()));
     }
 
+    Node purge(Map<String, Object> body) {
+        return send(post("/api/ops/purge", body));
+    }
+
+    Node jobExecution(long id) {
+        return send(get("/api/ops/executions/" + id));
+    }
+
     Node health() {
         return send(get("/api/health").timeout(Duration.ofSeconds(5)));
     }

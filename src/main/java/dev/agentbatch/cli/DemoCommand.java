@@ -54,7 +54,7 @@ final class DemoCommand {
         out.println(TaskPrinter.finalLine(task));
 
         heading("3. what the agent did (iteration = one chunk of the batch job)");
-        new TranscriptPrinter(out, 12).print(api.transcript(id));
+        new TranscriptPrinter(out, 20).print(api.transcript(id));
 
         heading("4. the final answer");
         String result = task.get("result").text();

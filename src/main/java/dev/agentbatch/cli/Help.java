@@ -41,6 +41,14 @@ final class Help {
                   stop ID [--wait] [--timeout T] [--json]
                                            ask the server to stop a task
 
+                operations:
+                  sql "SELECT ..." [--write]
+                                           query the live database (job repository + agent tables, views
+                                           AGENT_TASK_RUN and AGENT_TOOL_CALL) while the server runs; read-only
+                                           unless --write; AGENT_BATCH_DB_URL points at another database
+                  purge [--older-than-days N] [--timeout T]
+                                           run the retention job agent-purge now (default: 30 days)
+
                 server (the WildFly provisioned in target/server):
                   server start             start it in the background, wait until healthy (up to 180 s)
                   server stop              stop it (SIGTERM, SIGKILL after 30 s)

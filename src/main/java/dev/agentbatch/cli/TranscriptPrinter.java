@@ -54,7 +54,7 @@ final class TranscriptPrinter {
             case "tool" -> {
                 String name = message.get("toolName").text("tool");
                 String id = message.get("toolCallId").text();
-                block("  <- " + name + (id == null ? "" : " [" + id + "]") + doubt + ":", content);
+                block("  <- " + name + (id == null ? "" : " [" + id + "]") + doubt + ":", readable(content));
             }
             case "assistant" -> {
                 if ((content != null && !content.isBlank()) || !doubt.isEmpty()) {
@@ -67,6 +67,19 @@ final class TranscriptPrinter {
                 }
             }
             default -> block("  " + role + doubt + ":", content);
+        }
+    }
+
+    /** Tool results are often one long JSON line: indented, they can be read at a glance. */
+    static String readable(String content) {
+        String trimmed = content == null ? "" : content.strip();
+        if (trimmed.length() < 80 || !(trimmed.startsWith("{") || trimmed.startsWith("["))) {
+            return content;
+        }
+        try {
+            return Json.pretty(Json.parse(trimmed));
+        } catch (Json.MalformedJsonException notJson) {
+            return content; // plain text that merely starts with a bracket: shown as the tool wrote it
         }
     }
 

@@ -58,14 +58,34 @@ public class AgentBatchConfig {
                 .orElse(List.of());
     }
 
+    /**
+     * The node's cap on running tasks, never more than the batch thread pool can carry: JBeret needs a thread per
+     * job plus spare ones to start a job, so the cap is held at {@link #batchThreads()} − 2.
+     */
     public int maxConcurrentTasks() {
-        return get("AGENT_BATCH_MAX_CONCURRENT_TASKS").map(Integer::parseInt).orElse(8);
+        int cap = get("AGENT_BATCH_MAX_CONCURRENT_TASKS").map(Integer::parseInt).orElse(8);
+        return Math.max(1, Math.min(cap, batchThreads() - 2));
+    }
+
+    /** The batch-jberet thread pool's size: the same variable and default as src/main/server/configure-server.cli. */
+    public int batchThreads() {
+        return get("AGENT_BATCH_BATCH_THREADS").map(Integer::parseInt).orElse(64);
     }
 
     /** How often the dispatcher sweeps the queue even when nobody woke it: a safety net only. */
     public Duration dispatchSweep() {
         return get("AGENT_BATCH_DISPATCH_SWEEP_MS").map(Long::parseLong).map(Duration::ofMillis)
                 .orElse(Duration.ofSeconds(5));
+    }
+
+    /** How long finished tasks and their job repository rows are kept (job agent-purge). */
+    public int retentionDays() {
+        return get("AGENT_BATCH_RETENTION_DAYS").map(Integer::parseInt).orElse(30);
+    }
+
+    /** How often agent-purge runs; PT0S turns the schedule off (purge on demand only). */
+    public Duration purgeInterval() {
+        return get("AGENT_BATCH_PURGE_INTERVAL").map(Duration::parse).orElse(Duration.ofDays(1));
     }
 
     /** Stable across restarts of the same server (recovery finds its own tasks by it): node name plus port offset. */

@@ -63,6 +63,9 @@ public class AgentTurnReader extends AbstractItemReader {
     @Inject
     @BatchProperty
     String iterationTimeoutSeconds;
+    @Inject
+    @BatchProperty
+    String toolFailureLimit;
 
     private long id;
     private int lastRead;
@@ -79,7 +82,7 @@ public class AgentTurnReader extends AbstractItemReader {
             LOG.warning(() -> prefix() + "checkpoint says " + cp.iterations() + " iterations, the task "
                     + task.iterations + "; the task's committed transcript wins");
         }
-        limits = Limits.of(maxIterations, budgetTokens, deadline, iterationTimeoutSeconds, task.startedAt);
+        limits = Limits.of(maxIterations, budgetTokens, deadline, iterationTimeoutSeconds, toolFailureLimit, task.startedAt);
         LOG.info(() -> prefix() + "agent loop opened at iteration " + lastRead + " (epoch " + epoch + ", " + limits + ")");
     }
 
@@ -94,7 +97,7 @@ public class AgentTurnReader extends AbstractItemReader {
             return null;
         }
         int next = lastRead + 1;
-        Instant deadlineAt = limits.check(next, task.totalTokens(), iterationStart);
+        Instant deadlineAt = limits.check(next, task.totalTokens(), task.toolFailures, iterationStart);
         List<String> allowList = task.tools == null ? null : Arrays.asList(task.tools.split(","));
 
         Optional<ModelTurn> journaled = journal.find(id, next);
@@ -122,6 +125,25 @@ public class AgentTurnReader extends AbstractItemReader {
         lastRead = next;
         return new AgentTurn(id, jobContext.getExecutionId(), epoch, next, turn, journaled.isPresent(),
                 deadlineAt, allowList);
+    }
+
+    /**
+     * Takes the pause {@link BackoffRetryListener} planned. JBeret closes the reader after it has rolled the
+     * failed chunk back and before it begins the retry's transaction: the one point of a retry where no
+     * transaction is open. Never sleeps past the run's deadline.
+     */
+    @Override
+    public void close() {
+        if (stepContext.getTransientUserData() instanceof BackoffRetryListener.RetryCount retries && retries.pending() != null) {
+            Duration pause = limits == null ? retries.pending().delay() : limits.capToRunDeadline(retries.pending().delay(), Instant.now());
+            stepContext.setTransientUserData(retries.taken());
+            LOG.info(() -> prefix() + "backing off " + pause.toMillis() + " ms before retry " + retries.count());
+            try {
+                Thread.sleep(pause.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     @Override

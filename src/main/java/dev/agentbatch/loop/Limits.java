@@ -8,23 +8,29 @@ import java.time.format.DateTimeParseException;
  * The limits of one execution, as agent-task.xml resolved them (defaults, job parameters, restart overrides).
  * Pure: it is handed the clock's readings.
  */
-record Limits(int maxIterations, Long budgetTokens, Duration runDeadline, Instant runStartedAt, Duration iterationTimeout) {
+record Limits(int maxIterations, Long budgetTokens, Duration runDeadline, Instant runStartedAt, Duration iterationTimeout,
+              int toolFailureLimit) {
 
     static Limits of(String maxIterations, String budgetTokens, String deadline, String iterationTimeoutSeconds,
-                     Instant startedAt) {
+                     String toolFailureLimit, Instant startedAt) {
         return new Limits(
                 blank(maxIterations) ? 20 : Integer.parseInt(maxIterations.trim()),
                 blank(budgetTokens) ? null : Long.valueOf(budgetTokens.trim()),
                 blank(deadline) ? null : parseDuration(deadline.trim()),
                 startedAt == null ? Instant.now() : startedAt,
-                Duration.ofSeconds(blank(iterationTimeoutSeconds) ? 120 : Long.parseLong(iterationTimeoutSeconds.trim())));
+                Duration.ofSeconds(blank(iterationTimeoutSeconds) ? 120 : Long.parseLong(iterationTimeoutSeconds.trim())),
+                blank(toolFailureLimit) ? 10 : Integer.parseInt(toolFailureLimit.trim()));
     }
 
     /**
      * @return the moment the iteration about to start must be done by (the earlier of the iteration and the run deadline)
      * @throws AgentFailure when a limit is already spent
      */
-    Instant check(int nextIteration, long tokensUsed, Instant now) {
+    Instant check(int nextIteration, long tokensUsed, int toolFailures, Instant now) {
+        if (toolFailures > toolFailureLimit) {
+            throw new AgentFailure(AgentFailure.TOOL_FAILURES, toolFailures + " tool calls failed, more than the skip limit of "
+                    + toolFailureLimit + "; the last errors are in the transcript");
+        }
         if (nextIteration > maxIterations) {
             throw new AgentFailure(AgentFailure.ITERATION_LIMIT,
                     "the task used its " + maxIterations + " iterations without a final answer");
@@ -45,6 +51,15 @@ record Limits(int maxIterations, Long budgetTokens, Duration runDeadline, Instan
         return iterationDeadline;
     }
 
+    /** A pause, shortened so that it ends no later than the run's deadline. */
+    Duration capToRunDeadline(Duration pause, Instant now) {
+        if (runDeadline == null) {
+            return pause;
+        }
+        Duration left = Duration.between(now, runStartedAt.plus(runDeadline));
+        return left.isNegative() ? Duration.ZERO : left.compareTo(pause) < 0 ? left : pause;
+    }
+
     boolean runDeadlinePassed(Instant now) {
         return runDeadline != null && !now.isBefore(runStartedAt.plus(runDeadline));
     }
@@ -58,7 +73,7 @@ record Limits(int maxIterations, Long budgetTokens, Duration runDeadline, Instan
         try {
             return Duration.parse(iso);
         } catch (DateTimeParseException e) {
-            throw new AgentFailure("INVALID_PARAMETER", "deadline is not an ISO-8601 duration: " + iso, e);
+            throw new AgentFailure("INVALID_PARAMETER", "deadline is not an ISO-8601 duration: " + iso);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.agentbatch.loop;
 import java.util.logging.Logger;
 
 import dev.agentbatch.config.AgentBatchConfig;
+import dev.agentbatch.queue.LiveExecutions;
 import dev.agentbatch.queue.TaskDispatcher;
 import dev.agentbatch.task.TaskState;
 import dev.agentbatch.task.TaskStore;
@@ -34,6 +35,8 @@ public class TaskStateListener extends AbstractJobListener {
     AgentBatchConfig config;
     @Inject
     TaskDispatcher dispatcher;
+    @Inject
+    LiveExecutions live;
 
     @Inject
     @BatchProperty
@@ -43,6 +46,7 @@ public class TaskStateListener extends AbstractJobListener {
     public void beforeJob() {
         long id = Long.parseLong(taskId);
         long exec = jobContext.getExecutionId();
+        live.begin(exec);
         int epoch = tasks.markStarted(id, exec, jobContext.getInstanceId(), config.nodeId());
         LOG.info(() -> "[task " + id + " exec " + exec + "] RUNNING on " + config.nodeId() + " (epoch " + epoch + ")");
     }
@@ -63,7 +67,12 @@ public class TaskStateListener extends AbstractJobListener {
         }
         String exitStatus = failure != null ? failure.exitStatus() : state.name();
         String error = failure != null ? failure.message() : null;
-        boolean recorded = tasks.markEnded(id, exec, state, exitStatus, error);
+        boolean recorded;
+        try {
+            recorded = tasks.markEnded(id, exec, state, exitStatus, error);
+        } finally {
+            live.end(exec);
+        }
         LOG.info(() -> "[task " + id + " exec " + exec + "] " + state + (error != null ? " (" + exitStatus + "): " + error : "")
                 + (recorded ? "" : " — not recorded: a newer execution carries the task"));
         dispatcher.wake();

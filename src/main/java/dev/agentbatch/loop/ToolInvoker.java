@@ -58,7 +58,7 @@ public class ToolInvoker {
         } catch (ToolFailure f) {
             if (f.isTransient()) {
                 ledger.finish(row.id, ToolCallRecord.State.RETRYING, null, f.getMessage());
-                throw new TransientFailure("tool " + call.name() + " failed transiently: " + f.getMessage(), f);
+                throw new TransientFailure("tool " + call.name() + " failed transiently: " + f.getMessage(), null);
             }
             ledger.finish(row.id, ToolCallRecord.State.FAILED, null, f.getMessage());
             LOG.info(() -> prefix + "iteration " + turn.iteration() + ": " + call.name() + " failed: " + f.getMessage());

@@ -7,6 +7,7 @@ import java.util.logging.Logger;
 import dev.agentbatch.model.ChatMessage;
 import dev.agentbatch.task.TurnRecorder;
 import jakarta.batch.api.chunk.AbstractItemWriter;
+import jakarta.batch.runtime.context.StepContext;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -23,6 +24,8 @@ public class TranscriptWriter extends AbstractItemWriter {
 
     @Inject
     TurnRecorder recorder;
+    @Inject
+    StepContext stepContext;
 
     @Override
     public void writeItems(List<Object> items) {
@@ -40,13 +43,14 @@ public class TranscriptWriter extends AbstractItemWriter {
             tools.add(new TurnRecorder.ToolMessage(ChatMessage.tool(o.toolCallId(), o.toolName(), o.content()), o.inDoubt()));
             failures += o.failed() ? 1 : 0;
         }
-        boolean written = recorder.record(turn.taskId(), turn.epoch(), turn.iteration(), turn.model().message(),
+        boolean written = recorder.record(turn.taskId(), turn.executionId(), turn.epoch(), turn.iteration(), turn.model().message(),
                 tools, turn.model().usage(), failures);
         if (!written) {
             throw new AgentFailure(AgentFailure.FENCED, "execution " + turn.executionId() + " no longer owns task "
                     + turn.taskId() + " at epoch " + turn.epoch() + " and iteration " + (turn.iteration() - 1)
                     + ": a newer execution carries it; nothing written");
         }
+        stepContext.setTransientUserData(null); // the iteration made it: the next one starts a fresh retry count
         int toolCalls = processed.outcomes().size();
         int failed = failures;
         LOG.info(() -> prefix + "iteration " + turn.iteration() + " committed: "

@@ -4,6 +4,8 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.agentbatch.config.Json;
+
 /**
  * The offline demo model's deterministic policy for the seed task: check the disk, clean the old logs,
  * then answer with what the tools said. It says in every answer that it is the demo model.
@@ -51,10 +53,32 @@ public final class DemoPolicy {
                     + "Allow check_disk and clean_logs to let me fix it.", List.of());
         }
         StringBuilder answer = new StringBuilder(TAG).append("Done. ");
-        if (checkDiskResult != null) {
-            answer.append("Disk before cleaning: ").append(checkDiskResult).append(". ");
+        JsonNode disk = parse(checkDiskResult);
+        if (disk.has("usedPercent")) {
+            answer.append("The disk holding the workspace was ").append(disk.path("usedPercent").asText())
+                    .append("% used (").append(megabytes(disk.path("freeBytes").asLong())).append(" free). ");
         }
-        answer.append("Last tool (").append(lastToolName).append(") reported: ").append(lastToolResult);
+        JsonNode cleaned = "clean_logs".equals(lastToolName) ? parse(lastToolResult) : parse(null);
+        if (cleaned.has("deletedFiles")) {
+            answer.append("I deleted ").append(cleaned.path("deletedFiles").asInt()).append(" log file(s) older than ")
+                    .append(cleaned.path("olderThanDays").asInt()).append(" days, freeing ")
+                    .append(megabytes(cleaned.path("bytesFreed").asLong()))
+                    .append("; newer logs were kept.");
+        } else {
+            answer.append("The last tool (").append(lastToolName).append(") said: ").append(lastToolResult);
+        }
         return ChatMessage.assistant(answer.toString(), List.of());
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return json == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : Json.parse(json);
+        } catch (java.io.IOException e) {
+            return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+        }
+    }
+
+    private static String megabytes(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.1f MB", bytes / 1_048_576.0);
     }
 }

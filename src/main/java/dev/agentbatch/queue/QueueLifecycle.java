@@ -28,6 +28,9 @@ public class QueueLifecycle {
             LOG.info(() -> released + " task(s) claimed but never started by a previous run of node "
                     + config.nodeId() + " are back in the queue");
         }
+        LOG.info(() -> "dispatcher on node " + config.nodeId() + ": at most " + config.maxConcurrentTasks()
+                + " task(s) at once (AGENT_BATCH_MAX_CONCURRENT_TASKS; batch thread pool " + config.batchThreads()
+                + ", AGENT_BATCH_BATCH_THREADS); model " + config.openAiModel());
         dispatcher.start();
     }
 }

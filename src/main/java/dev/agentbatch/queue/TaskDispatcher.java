@@ -35,6 +35,8 @@ public class TaskDispatcher {
     TaskStore tasks;
     @Inject
     AgentBatchConfig config;
+    @Inject
+    CrashRecovery recovery;
 
     @Resource
     ManagedScheduledExecutorService executor;
@@ -66,9 +68,11 @@ public class TaskDispatcher {
         }
     }
 
+    /** Resumes what a dead JVM left (see {@link CrashRecovery}), then starts queued tasks up to the cap. */
     void pass() {
         synchronized (passLock) {
             try {
+                recovery.resumeOrphans();
                 String node = config.nodeId();
                 int free = (int) (config.maxConcurrentTasks() - tasks.countRunning(node));
                 List<AgentTask> claimed = tasks.claim(node, free);

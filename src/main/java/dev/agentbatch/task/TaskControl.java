@@ -24,6 +24,9 @@ public class TaskControl {
     @PersistenceContext
     EntityManager em;
 
+    @jakarta.inject.Inject
+    jakarta.enterprise.event.Event<TaskEvent> events;
+
     /** Optional new limits for a restart. */
     public record Overrides(String deadline, Integer maxIterations, Long budgetTokens) {
     }
@@ -76,6 +79,7 @@ public class TaskControl {
             task.exitStatus = "CANCELLED";
             task.endedAt = Instant.now();
             task.updatedAt = task.endedAt;
+            events.fire(TaskEvent.state(taskId, TaskState.STOPPED, null, "CANCELLED"));
             LOG.info(() -> "[task " + taskId + "] cancelled before it started");
             return task;
         }

@@ -21,6 +21,8 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
 
 /** The tasks REST API (see README, "REST API"). */
 @Path("/tasks")
@@ -37,6 +39,8 @@ public class TaskResource {
     TaskStore store;
     @Inject
     TaskDispatcher dispatcher;
+    @Inject
+    TaskEvents events;
 
     @Context
     UriInfo uri;
@@ -96,6 +100,18 @@ public class TaskResource {
     @Path("/{id}/executions")
     public ExecutionView.Page executions(@PathParam("id") long id) {
         return ExecutionView.of(BatchRuntime.getJobOperator(), service.find(id).jobExecutionId);
+    }
+
+    /**
+     * Server-sent events: first the task as it is ({@code task}), then one {@code state} event per state change
+     * and one {@code iteration} event per committed iteration; the stream ends after a terminal state.
+     */
+    @GET
+    @Path("/{id}/events")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public void events(@PathParam("id") long id, @Context SseEventSink sink, @Context Sse sse) {
+        service.find(id);
+        new SseFollower(id, sink, sse, events).start(TaskView.of(service.find(id)));
     }
 
     @POST

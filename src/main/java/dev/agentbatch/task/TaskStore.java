@@ -11,6 +11,8 @@ import dev.agentbatch.model.ChatMessage;
 import dev.agentbatch.model.Role;
 import dev.agentbatch.model.ToolCall;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
@@ -28,6 +30,9 @@ public class TaskStore {
 
     @PersistenceContext
     EntityManager em;
+
+    @Inject
+    Event<TaskEvent> events;
 
     public AgentTask get(long taskId) {
         AgentTask task = em.find(AgentTask.class, taskId);
@@ -69,36 +74,42 @@ public class TaskStore {
         em.persist(row);
     }
 
-    /** A new job execution carries the task: it now owns it, under a new epoch. */
+    /**
+     * A new job execution carries the task: it now owns it, under a new epoch. A targeted UPDATE, not a
+     * dirty entity: a restart request may be changing the task's limits in a transaction of its own.
+     */
     @Transactional
     public int markStarted(long taskId, long executionId, long jobInstanceId, String nodeId) {
-        AgentTask task = get(taskId);
         Instant now = Instant.now();
-        task.state = TaskState.RUNNING;
-        task.jobExecutionId = executionId;
-        task.jobInstanceId = jobInstanceId;
-        task.nodeId = nodeId;
-        task.epoch++;
-        task.error = null;
-        task.exitStatus = null;
-        task.endedAt = null;
-        if (task.startedAt == null) {
-            task.startedAt = now;
+        int updated = em.createQuery("update AgentTask t set t.state = :running, t.jobExecutionId = :exec,"
+                        + " t.jobInstanceId = :instance, t.nodeId = :node, t.epoch = t.epoch + 1, t.error = null,"
+                        + " t.exitStatus = null, t.endedAt = null, t.startedAt = coalesce(t.startedAt, :now),"
+                        + " t.updatedAt = :now where t.id = :id")
+                .setParameter("running", TaskState.RUNNING).setParameter("exec", executionId)
+                .setParameter("instance", jobInstanceId).setParameter("node", nodeId).setParameter("now", now)
+                .setParameter("id", taskId).executeUpdate();
+        if (updated != 1) {
+            throw new IllegalStateException("no agent task " + taskId + " for job execution " + executionId);
         }
-        task.updatedAt = now;
-        return task.epoch;
+        events.fire(TaskEvent.state(taskId, TaskState.RUNNING, executionId, null));
+        return em.createQuery("select t.epoch from AgentTask t where t.id = :id", Integer.class)
+                .setParameter("id", taskId).getSingleResult();
     }
 
     /** The end of an execution; ignored when a newer execution already carries the task. */
     @Transactional
     public boolean markEnded(long taskId, long executionId, TaskState state, String exitStatus, String error) {
         Instant now = Instant.now();
-        return em.createQuery("update AgentTask t set t.state = :s, t.exitStatus = :x, t.error = :e,"
+        boolean ended = em.createQuery("update AgentTask t set t.state = :s, t.exitStatus = :x, t.error = :e,"
                         + " t.endedAt = :now, t.updatedAt = :now where t.id = :id and t.jobExecutionId = :exec")
                 .setParameter("s", state).setParameter("x", exitStatus)
                 .setParameter("e", error == null || error.length() <= 4000 ? error : error.substring(0, 4000))
                 .setParameter("now", now).setParameter("id", taskId).setParameter("exec", executionId)
                 .executeUpdate() == 1;
+        if (ended) {
+            events.fire(TaskEvent.state(taskId, state, executionId, exitStatus));
+        }
+        return ended;
     }
 
     /**
@@ -156,5 +167,19 @@ public class TaskStore {
                         + " where t.state = :running and t.nodeId = :node and t.jobExecutionId is null")
                 .setParameter("pending", TaskState.PENDING).setParameter("now", Instant.now())
                 .setParameter("running", TaskState.RUNNING).setParameter("node", nodeId).executeUpdate();
+    }
+
+    public List<AgentTask> runningOn(String nodeId) {
+        return em.createQuery("select t from AgentTask t where t.state = :running and t.nodeId = :node", AgentTask.class)
+                .setParameter("running", TaskState.RUNNING).setParameter("node", nodeId).getResultList();
+    }
+
+    /** A recovered task is now carried by the restarted execution. */
+    @Transactional
+    public void attachRecovered(long taskId, long orphanExecutionId, long executionId) {
+        em.createQuery("update AgentTask t set t.jobExecutionId = :exec, t.updatedAt = :now"
+                        + " where t.id = :id and t.jobExecutionId = :orphan")
+                .setParameter("exec", executionId).setParameter("now", Instant.now()).setParameter("id", taskId)
+                .setParameter("orphan", orphanExecutionId).executeUpdate();
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import dev.agentbatch.model.ChatMessage;
 import dev.agentbatch.model.Usage;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -23,6 +24,8 @@ public class TurnRecorder {
 
     @Inject
     TaskStore store;
+    @Inject
+    Event<TaskEvent> events;
 
     /** One tool message to append, with whether its effect was in doubt. */
     public record ToolMessage(ChatMessage message, boolean inDoubt) {
@@ -32,8 +35,8 @@ public class TurnRecorder {
      * @return false when the task moved on without this execution (another epoch or iteration): nothing written
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public boolean record(long taskId, int epoch, int iteration, ChatMessage assistant, List<ToolMessage> tools,
-                          Usage usage, int toolFailures) {
+    public boolean record(long taskId, long executionId, int epoch, int iteration, ChatMessage assistant,
+                          List<ToolMessage> tools, Usage usage, int toolFailures) {
         Instant now = Instant.now();
         int updated = em.createQuery("update AgentTask t set t.iterations = :n,"
                         + " t.promptTokens = t.promptTokens + :p, t.completionTokens = t.completionTokens + :c,"
@@ -53,6 +56,7 @@ public class TurnRecorder {
         for (ToolMessage tool : tools) {
             store.append(taskId, iteration, seq++, tool.message(), tool.inDoubt(), now);
         }
+        events.fire(TaskEvent.iteration(taskId, iteration, executionId, usage.totalTokens()));
         return true;
     }
 }

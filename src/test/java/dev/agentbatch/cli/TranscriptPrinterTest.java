@@ -67,6 +67,16 @@ class TranscriptPrinterTest {
     }
 
     @Test
+    void longJsonToolResultsAreIndented() {
+        String json = "{\"deletedFiles\":2,\"files\":[\"var/log/app/a.log\",\"var/log/app/b.log\"],\"bytesFreed\":9437431}";
+        assertEquals("{\n  \"deletedFiles\": 2,\n  \"files\": [\n    \"var/log/app/a.log\",\n"
+                + "    \"var/log/app/b.log\"\n  ],\n  \"bytesFreed\": 9437431\n}", TranscriptPrinter.readable(json));
+        String text = "[warning] " + "not json at all, just a long line that starts with a bracket ".repeat(2);
+        assertEquals(text, TranscriptPrinter.readable(text));
+        assertEquals("{\"short\":1}", TranscriptPrinter.readable("{\"short\":1}"));
+    }
+
+    @Test
     void emptyTranscriptSaysSo() {
         assertEquals("  (no messages yet)\n", print("{\"taskId\": 1, \"messages\": []}", 0));
     }

@@ -20,12 +20,17 @@ public final class JobRepository {
     private JobRepository() {
     }
 
-    public static String url() {
-        return "jdbc:h2:file:" + System.getProperty("it.server.dir") + "/standalone/data/agent-batch/agent-batch;AUTO_SERVER=TRUE";
+    public static String url(String serverHome) {
+        return "jdbc:h2:file:" + serverHome + "/standalone/data/agent-batch/agent-batch;AUTO_SERVER=TRUE";
     }
 
+    /** Against the Arquillian-managed server. */
     public static List<Map<String, Object>> query(String sql, Object... args) {
-        try (Connection c = DriverManager.getConnection(url(), "sa", "sa");
+        return queryAt(System.getProperty("it.server.dir"), sql, args);
+    }
+
+    public static List<Map<String, Object>> queryAt(String serverHome, String sql, Object... args) {
+        try (Connection c = DriverManager.getConnection(url(serverHome), "sa", "sa");
              PreparedStatement s = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
                 s.setObject(i + 1, args[i]);

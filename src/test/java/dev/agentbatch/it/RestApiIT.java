@@ -36,6 +36,27 @@ class RestApiIT extends IntegrationTestBase {
 
         Reply badPriority = API.post("/tasks", Map.of("input", "x", "priority", 12));
         assertEquals(400, badPriority.status());
+        assertTrue(badPriority.body().path("detail").asText().contains("priority"));
+
+        Reply missingInput = API.post("/tasks", Map.of("priority", 1));
+        assertEquals(400, missingInput.status());
+
+        Reply huge = API.post("/tasks", Map.of("input", "x".repeat(256 * 1024 + 1)));
+        assertEquals(400, huge.status());
+        assertTrue(huge.body().path("detail").asText().contains("256 KiB"));
+
+        Reply badDeadline = API.post("/tasks", Map.of("input", "x", "deadline", "five minutes"));
+        assertEquals(400, badDeadline.status());
+        assertTrue(badDeadline.body().path("detail").asText().contains("ISO-8601"));
+
+        Reply zeroIterations = API.post("/tasks", Map.of("input", "x", "maxIterations", 0));
+        assertEquals(400, zeroIterations.status());
+
+        Reply badState = API.get("/tasks?state=DONE");
+        assertEquals(400, badState.status());
+
+        assertEquals(0, JobRepository.query("select count(*) N from AGENT_TASK where INPUT = 'x'").get(0).get("N")
+                instanceof Number n ? n.intValue() : -1, "nothing rejected was stored");
     }
 
     @Test

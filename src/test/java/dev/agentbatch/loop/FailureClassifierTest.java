@@ -36,6 +36,19 @@ class FailureClassifierTest {
     }
 
     @Test
+    void retryAfterIsHonoured() {
+        TransientFailure seconds = (TransientFailure) FailureClassifier.classifyModelFailure(RateLimitException.builder()
+                .headers(Headers.builder().put("Retry-After", "3").build()).build());
+        assertEquals(java.time.Duration.ofSeconds(3), seconds.retryAfter());
+        TransientFailure millis = (TransientFailure) FailureClassifier.classifyModelFailure(RateLimitException.builder()
+                .headers(Headers.builder().put("retry-after-ms", "250").build()).build());
+        assertEquals(java.time.Duration.ofMillis(250), millis.retryAfter());
+        TransientFailure none = (TransientFailure) FailureClassifier.classifyModelFailure(
+                InternalServerException.builder().statusCode(500).headers(NO_HEADERS).build());
+        assertEquals(null, none.retryAfter());
+    }
+
+    @Test
     void clientErrorsAndBadBodiesArePermanent() {
         assertModelError(BadRequestException.builder().headers(NO_HEADERS).build());
         assertModelError(UnauthorizedException.builder().headers(NO_HEADERS).build());

@@ -14,33 +14,49 @@ class LimitsTest {
 
     @Test
     void defaultsWhenNothingIsSet() {
-        Limits limits = Limits.of(null, "", null, null, T0);
+        Limits limits = Limits.of(null, "", null, null, null, T0);
         assertEquals(20, limits.maxIterations());
         assertEquals(Duration.ofSeconds(120), limits.iterationTimeout());
-        assertEquals(T0.plusSeconds(108), limits.check(1, 0, T0), "90 % of the iteration timeout");
+        assertEquals(T0.plusSeconds(108), limits.check(1, 0, 0, T0), "90 % of the iteration timeout");
     }
 
     @Test
     void iterationLimit() {
-        Limits limits = Limits.of("3", null, null, "10", T0);
-        limits.check(3, 0, T0);
-        AgentFailure failure = assertThrows(AgentFailure.class, () -> limits.check(4, 0, T0));
+        Limits limits = Limits.of("3", null, null, "10", "2", T0);
+        limits.check(3, 0, 0, T0);
+        AgentFailure failure = assertThrows(AgentFailure.class, () -> limits.check(4, 0, 0, T0));
         assertEquals(AgentFailure.ITERATION_LIMIT, failure.exitStatus());
     }
 
     @Test
+    void toolFailuresPastTheSkipLimit() {
+        Limits limits = Limits.of("20", null, null, "10", "2", T0);
+        limits.check(2, 0, 2, T0);
+        assertEquals(AgentFailure.TOOL_FAILURES,
+                assertThrows(AgentFailure.class, () -> limits.check(3, 0, 3, T0)).exitStatus());
+    }
+
+    @Test
+    void pausesNeverPassTheRunDeadline() {
+        Limits limits = Limits.of("20", null, "PT10S", "120", null, T0);
+        assertEquals(Duration.ofSeconds(4), limits.capToRunDeadline(Duration.ofSeconds(30), T0.plusSeconds(6)));
+        assertEquals(Duration.ofSeconds(1), limits.capToRunDeadline(Duration.ofSeconds(1), T0));
+        assertEquals(Duration.ZERO, limits.capToRunDeadline(Duration.ofSeconds(1), T0.plusSeconds(11)));
+    }
+
+    @Test
     void budget() {
-        Limits limits = Limits.of("20", "100", null, "10", T0);
-        limits.check(1, 99, T0);
+        Limits limits = Limits.of("20", "100", null, "10", null, T0);
+        limits.check(1, 99, 0, T0);
         assertEquals(AgentFailure.BUDGET_EXCEEDED,
-                assertThrows(AgentFailure.class, () -> limits.check(2, 100, T0)).exitStatus());
+                assertThrows(AgentFailure.class, () -> limits.check(2, 100, 0, T0)).exitStatus());
     }
 
     @Test
     void runDeadlineIsMeasuredFromTheFirstStartAndCapsTheIteration() {
-        Limits limits = Limits.of("20", null, "PT30S", "120", T0);
-        assertEquals(T0.plusSeconds(30), limits.check(1, 0, T0.plusSeconds(5)), "the run ends before the iteration would");
+        Limits limits = Limits.of("20", null, "PT30S", "120", null, T0);
+        assertEquals(T0.plusSeconds(30), limits.check(1, 0, 0, T0.plusSeconds(5)), "the run ends before the iteration would");
         assertEquals(AgentFailure.DEADLINE_EXCEEDED,
-                assertThrows(AgentFailure.class, () -> limits.check(2, 0, T0.plusSeconds(30))).exitStatus());
+                assertThrows(AgentFailure.class, () -> limits.check(2, 0, 0, T0.plusSeconds(30))).exitStatus());
     }
 }

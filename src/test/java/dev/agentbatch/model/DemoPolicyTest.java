@@ -28,10 +28,10 @@ class DemoPolicyTest {
                 + "{\"role\":\"assistant\",\"tool_calls\":[{\"id\":\"c1\",\"function\":{\"name\":\"check_disk\",\"arguments\":\"{}\"}}]},"
                 + "{\"role\":\"tool\",\"tool_call_id\":\"c1\",\"content\":\"97% used\"},"
                 + "{\"role\":\"assistant\",\"tool_calls\":[{\"id\":\"c2\",\"function\":{\"name\":\"clean_logs\",\"arguments\":\"{}\"}}]},"
-                + "{\"role\":\"tool\",\"tool_call_id\":\"c2\",\"content\":\"deleted 3\"}]}"));
+                + "{\"role\":\"tool\",\"tool_call_id\":\"c2\",\"content\":\"{\\\"olderThanDays\\\":7,\\\"deletedFiles\\\":3,\\\"bytesFreed\\\":3145728}\"}]}"));
         assertTrue(third.isFinalAnswer());
         assertTrue(third.content().startsWith("[offline demo model]"));
-        assertTrue(third.content().contains("deleted 3"));
+        assertTrue(third.content().contains("deleted 3 log file(s) older than 7 days, freeing 3.0 MB"), third.content());
     }
 
     @Test

@@ -1,0 +1,73 @@
+package dev.agentbatch.ops;
+
+import java.time.Instant;
+import java.util.List;
+
+import dev.agentbatch.task.TaskState;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+
+/**
+ * The SQL of retention, children first so that no view or join ever sees half a task: our rows of the task,
+ * then the job repository's rows of its job instance, then the task itself. One transaction per batch.
+ */
+@ApplicationScoped
+public class RetentionStore {
+
+    private static final String EXECUTIONS_OF = "select JOBEXECUTIONID from JOB_EXECUTION where JOBINSTANCEID in (:instances)";
+
+    @PersistenceContext
+    EntityManager em;
+
+    /** @return how many tasks this batch removed */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public int purgeBatch(Instant cutoff, int size) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("select ID, JOB_INSTANCE_ID from AGENT_TASK where STATE in (?1, ?2, ?3)"
+                        + " and ENDED_AT < ?4 order by ID")
+                .setParameter(1, TaskState.COMPLETED.name()).setParameter(2, TaskState.FAILED.name())
+                .setParameter(3, TaskState.STOPPED.name()).setParameter(4, cutoff)
+                .setMaxResults(size).getResultList();
+        if (rows.isEmpty()) {
+            return 0;
+        }
+        List<Long> tasks = rows.stream().map(r -> ((Number) r[0]).longValue()).toList();
+        List<Long> instances = rows.stream().filter(r -> r[1] != null).map(r -> ((Number) r[1]).longValue()).toList();
+        for (String table : List.of("AGENT_MESSAGE", "AGENT_MODEL_CALL", "AGENT_TOOL_LEDGER")) {
+            em.createNativeQuery("delete from " + table + " where TASK_ID in (:tasks)").setParameter("tasks", tasks).executeUpdate();
+        }
+        if (!instances.isEmpty()) {
+            deleteInstances(instances);
+        }
+        em.createNativeQuery("delete from AGENT_TASK where ID in (:tasks)").setParameter("tasks", tasks).executeUpdate();
+        return tasks.size();
+    }
+
+    /** Old runs of agent-purge itself, except the one running now. */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public int purgeOwnExecutions(Instant cutoff, long currentInstance) {
+        @SuppressWarnings("unchecked")
+        List<Number> instances = em.createNativeQuery("select i.JOBINSTANCEID from JOB_INSTANCE i where i.JOBNAME = 'agent-purge'"
+                        + " and i.JOBINSTANCEID <> ?1 and not exists (select 1 from JOB_EXECUTION e where e.JOBINSTANCEID ="
+                        + " i.JOBINSTANCEID and (e.ENDTIME is null or e.ENDTIME >= ?2))")
+                .setParameter(1, currentInstance).setParameter(2, java.sql.Timestamp.from(cutoff)).getResultList();
+        if (instances.isEmpty()) {
+            return 0;
+        }
+        deleteInstances(instances.stream().map(Number::longValue).toList());
+        return instances.size();
+    }
+
+    private void deleteInstances(List<Long> instances) {
+        em.createNativeQuery("delete from PARTITION_EXECUTION where STEPEXECUTIONID in (select STEPEXECUTIONID from"
+                + " STEP_EXECUTION where JOBEXECUTIONID in (" + EXECUTIONS_OF + "))").setParameter("instances", instances).executeUpdate();
+        em.createNativeQuery("delete from STEP_EXECUTION where JOBEXECUTIONID in (" + EXECUTIONS_OF + ")")
+                .setParameter("instances", instances).executeUpdate();
+        em.createNativeQuery("delete from JOB_EXECUTION where JOBINSTANCEID in (:instances)")
+                .setParameter("instances", instances).executeUpdate();
+        em.createNativeQuery("delete from JOB_INSTANCE where JOBINSTANCEID in (:instances)")
+                .setParameter("instances", instances).executeUpdate();
+    }
+}

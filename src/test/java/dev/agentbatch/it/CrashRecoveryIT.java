@@ -1,0 +1,231 @@
+package dev.agentbatch.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.stream.StreamSupport;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.agentbatch.it.FakeOpenAiServer.Reply;
+
+/**
+ * The seed's story, ending well: the server dies with {@code kill -9} in the middle of a task and boots again,
+ * and the task resumes by itself from its last committed iteration. Each test has one shape: crash at a chosen
+ * point, boot, then assert completion, no duplicated iteration, no repeated side effect (one distinct
+ * idempotency key per effect) and no model answer paid twice. The server is the provisioned WildFly as a real
+ * process (a private copy in target/crash-server), killed with SIGKILL.
+ */
+class CrashRecoveryIT {
+
+    private static final FakeOpenAiServer MODEL = FakeOpenAiServer.shared();
+    private static final int TARGET_PORT = 18090;
+    private static EffectTarget target;
+    private ServerProcess server;
+    private AgentBatchApi api;
+
+    @BeforeAll
+    static void startTarget() throws IOException {
+        target = new EffectTarget(TARGET_PORT);
+    }
+
+    @AfterAll
+    static void stopTarget() {
+        target.close();
+    }
+
+    @BeforeEach
+    void boot() {
+        String workspace = Path.of(System.getProperty("project.basedir", ".")).resolve("target/crash-workspace").toString();
+        server = ServerProcess.copyOfProvisioned("crash-server", 300, Map.of(
+                "OPENAI_API_KEY", "it-test-key",
+                "OPENAI_BASE_URL", "http://127.0.0.1:" + Integer.getInteger("it.fake-model.port", 18089) + "/v1",
+                "OPENAI_MODEL", "fake-model",
+                "AGENT_BATCH_WORKSPACE", workspace,
+                "AGENT_BATCH_HTTP_ALLOWED_HOSTS", "127.0.0.1:" + TARGET_PORT,
+                "AGENT_BATCH_DISPATCH_SWEEP_MS", "1000"));
+        server.start();
+        api = server.api();
+    }
+
+    @AfterEach
+    void shutdown() {
+        server.close();
+    }
+
+    @Test
+    void killDuringToolSideEffectRunsItAgainWithTheSameKeyAndNeverPaysTheModelTwice() throws Exception {
+        // given: the model asks for one effect; the target holds its first answer so the effect is in flight
+        String scenario = "tool-crash-" + UUID.randomUUID().toString().substring(0, 8);
+        String url = "http://127.0.0.1:" + TARGET_PORT + "/deploy/" + scenario;
+        MODEL.scriptSimple(scenario,
+                Reply.tools("http_request", "{\"method\":\"POST\",\"url\":\"" + url + "\",\"body\":\"{}\"}"),
+                Reply.answer("Deployed."));
+        int keysBefore = target.distinctKeys();
+        int rawBefore = target.rawCount();
+        target.holdFirstAnswer(60_000);
+
+        // when: kill -9 while the request is at the target, then boot again
+        long id = api.submit(Map.of("input", "Deploy it [scenario:" + scenario + "]"));
+        assertTrue(target.awaitFirstRequest(60), "the effect never reached the target");
+        server.kill9();
+        Duration boot = server.start();
+        Instant up = Instant.now();
+        JsonNode task = api.awaitTermination(id, Duration.ofSeconds(90));
+
+        // then
+        assertEquals("COMPLETED", task.path("state").asText(), task.toString());
+        assertEquals(2, task.path("iterations").asInt());
+        assertEquals(2, target.rawCount() - rawBefore, "the in-doubt effect is sent again after the crash");
+        assertEquals(1, target.distinctKeys() - keysBefore, "…with the same idempotency key");
+        assertEquals(List.of(1, 2), iterationsCalled(scenario), "the journaled answer of iteration 1 was not paid again");
+        JsonNode toolMessage = api.get("/tasks/" + id + "/transcript").body().path("messages").get(3);
+        assertEquals("tool", toolMessage.path("role").asText());
+        assertTrue(toolMessage.path("inDoubt").asBoolean(), "the transcript shows the effect was in doubt: " + toolMessage);
+        assertContiguous(api, id, 2);
+        assertExecutions(id, 2);
+        System.out.printf("crash-tool: boot %d ms; resumed task done %d ms after the deployment was up;"
+                        + " effect requests raw=%d distinct=%d; model calls per iteration %s%n",
+                boot.toMillis(), Duration.between(up, Instant.now()).toMillis(), target.rawCount() - rawBefore,
+                target.distinctKeys() - keysBefore, callsPerIteration(scenario));
+    }
+
+    @Test
+    void killDuringModelCallCallsItOnceMore() {
+        // given: iteration 2's answer takes long the first time
+        String scenario = "model-crash-" + UUID.randomUUID().toString().substring(0, 8);
+        MODEL.script(scenario,
+                List.of(Reply.tools("check_disk", "{}")),
+                List.of(Reply.answer("slow").delayed(60_000), Reply.answer("Disk checked.")));
+
+        // when
+        long id = api.submit(Map.of("input", "Check [scenario:" + scenario + "]"));
+        awaitModelCall(scenario, 2);
+        server.kill9();
+        server.start();
+        JsonNode task = api.awaitTermination(id, Duration.ofSeconds(90));
+
+        // then
+        assertEquals("COMPLETED", task.path("state").asText(), task.toString());
+        assertEquals("Disk checked.", task.path("result").asText());
+        assertEquals(List.of(1, 2, 2), iterationsCalled(scenario), "only the unanswered call is made again, once");
+        assertContiguous(api, id, 2);
+    }
+
+    @Test
+    void killTwiceBetweenIterationsOfTheSameTask() {
+        // given: six iterations of 700 ms each
+        String scenario = "twice-" + UUID.randomUUID().toString().substring(0, 8);
+        List<Reply> replies = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            replies.add(Reply.tools("check_disk", "{}").delayed(700));
+        }
+        replies.add(Reply.answer("Six iterations.").delayed(700));
+        MODEL.scriptSimple(scenario, replies.toArray(Reply[]::new));
+
+        // when
+        long id = api.submit(Map.of("input", "Loop [scenario:" + scenario + "]"));
+        api.awaitIterations(id, 2, Duration.ofSeconds(60));
+        server.kill9();
+        server.start();
+        api.awaitIterations(id, 4, Duration.ofSeconds(60));
+        server.kill9();
+        server.start();
+        JsonNode task = api.awaitTermination(id, Duration.ofSeconds(90));
+
+        // then
+        assertEquals("COMPLETED", task.path("state").asText(), task.toString());
+        assertEquals(6, task.path("iterations").asInt());
+        assertContiguous(api, id, 6);
+        assertExecutions(id, 3);
+    }
+
+    @Test
+    void everyTaskRunningAtTheKillResumesExactlyOnce() {
+        // given: three tasks, four slow iterations each
+        List<Long> ids = new ArrayList<>();
+        List<String> scenarios = new ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+            String scenario = "several-" + t + "-" + UUID.randomUUID().toString().substring(0, 8);
+            MODEL.scriptSimple(scenario, Reply.tools("check_disk", "{}").delayed(800),
+                    Reply.tools("check_disk", "{}").delayed(800), Reply.tools("check_disk", "{}").delayed(800),
+                    Reply.answer("done " + t).delayed(800));
+            scenarios.add(scenario);
+            ids.add(api.submit(Map.of("input", "Work [scenario:" + scenario + "]")));
+        }
+        for (long id : ids) {
+            api.awaitIterations(id, 1, Duration.ofSeconds(60));
+        }
+
+        // when
+        server.kill9();
+        server.start();
+
+        // then
+        for (int t = 0; t < ids.size(); t++) {
+            JsonNode task = api.awaitTermination(ids.get(t), Duration.ofSeconds(90));
+            assertEquals("COMPLETED", task.path("state").asText(), task.toString());
+            assertContiguous(api, ids.get(t), 4);
+            assertExecutions(ids.get(t), 2);
+        }
+    }
+
+    private void awaitModelCall(String scenario, int iteration) {
+        Instant end = Instant.now().plusSeconds(60);
+        while (MODEL.calls(scenario).stream().noneMatch(c -> c.iteration() == iteration)) {
+            assertTrue(Instant.now().isBefore(end), "the model was never asked for iteration " + iteration);
+            AgentBatchApi.pause(50);
+        }
+    }
+
+    private static List<Integer> iterationsCalled(String scenario) {
+        return MODEL.calls(scenario).stream().map(FakeOpenAiServer.Call::iteration).toList();
+    }
+
+    private static Map<Integer, Long> callsPerIteration(String scenario) {
+        Map<Integer, Long> counts = new TreeMap<>();
+        MODEL.calls(scenario).forEach(c -> counts.merge(c.iteration(), 1L, Long::sum));
+        return counts;
+    }
+
+    /** Iterations 1..n each hold exactly one assistant message, in order: none lost, none repeated. */
+    static void assertContiguous(AgentBatchApi api, long id, int iterations) {
+        JsonNode messages = api.get("/tasks/" + id + "/transcript").body().path("messages");
+        List<Integer> assistantIterations = StreamSupport.stream(messages.spliterator(), false)
+                .filter(m -> m.path("role").asText().equals("assistant"))
+                .map(m -> m.path("iteration").asInt()).toList();
+        List<Integer> expected = new ArrayList<>();
+        for (int i = 1; i <= iterations; i++) {
+            expected.add(i);
+        }
+        assertEquals(expected, assistantIterations, "transcript of task " + id);
+    }
+
+    /** The task's job instance: {@code executions} executions, only the last one COMPLETED (never two alive). */
+    private void assertExecutions(long id, int executions) {
+        long exec = api.task(id).path("executionId").asLong();
+        List<Map<String, Object>> rows = JobRepository.queryAt(server.home().toString(),
+                "select JOBEXECUTIONID, BATCHSTATUS from JOB_EXECUTION where JOBINSTANCEID ="
+                        + " (select JOBINSTANCEID from JOB_EXECUTION where JOBEXECUTIONID = ?) order by JOBEXECUTIONID", exec);
+        assertEquals(executions, rows.size(), rows.toString());
+        for (int i = 0; i < rows.size() - 1; i++) {
+            assertEquals("FAILED", rows.get(i).get("BATCHSTATUS"), "an orphan is marked FAILED when resumed: " + rows);
+        }
+        assertEquals("COMPLETED", rows.get(rows.size() - 1).get("BATCHSTATUS"), rows.toString());
+    }
+}

@@ -1,0 +1,156 @@
+package dev.agentbatch.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The provisioned WildFly as a real operating-system process, for the tests whose point is a real crash:
+ * started with {@code bin/standalone.sh}, killed with SIGKILL (the JVM gets no chance to clean up), booted
+ * again on the same data. Each instance runs a private copy of target/server with the WAR of this build.
+ */
+public final class ServerProcess implements AutoCloseable {
+
+    private final Path home;
+    private final int portOffset;
+    private final List<String> properties;
+    private Process process;
+    private int boots;
+
+    private ServerProcess(Path home, int portOffset, List<String> properties) {
+        this.home = home;
+        this.portOffset = portOffset;
+        this.properties = properties;
+    }
+
+    /** A fresh copy of the provisioned server (no data, no logs) under target/, with this build's WAR. */
+    public static ServerProcess copyOfProvisioned(String name, int portOffset, Map<String, String> systemProperties) {
+        Path target = Path.of(System.getProperty("project.basedir", ".")).resolve("target");
+        Path home = target.resolve(name);
+        try {
+            deleteTree(home);
+            copyTree(target.resolve("server"), home);
+            Files.createDirectories(home.resolve("standalone/deployments"));
+            Files.copy(Path.of(System.getProperty("it.war")), home.resolve("standalone/deployments/agent-batch.war"),
+                    StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare " + home, e);
+        }
+        List<String> props = new ArrayList<>();
+        props.add("-Djboss.socket.binding.port-offset=" + portOffset);
+        systemProperties.forEach((k, v) -> props.add("-D" + k + "=" + v));
+        return new ServerProcess(home, portOffset, props);
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    public AgentBatchApi api() {
+        return new AgentBatchApi("http://127.0.0.1:" + (8080 + portOffset) + "/agent-batch/api");
+    }
+
+    /** Starts the server and waits until /api/health answers 200; returns how long that took. */
+    public Duration start() {
+        Instant begin = Instant.now();
+        List<String> command = new ArrayList<>();
+        command.add(home.resolve("bin/standalone.sh").toString());
+        command.addAll(properties);
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("console-" + (++boots) + ".log").toFile()));
+        builder.environment().put("JBOSS_JAVA_SIZING", "-Xms256m -Xmx1g -XX:MetaspaceSize=96M -XX:MaxMetaspaceSize=512m");
+        builder.environment().put("LAUNCH_JBOSS_IN_BACKGROUND", "true");
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + command, e);
+        }
+        AgentBatchApi api = api();
+        Instant deadline = begin.plus(Duration.ofSeconds(180));
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("server exited with " + process.exitValue() + "; see " + home);
+            }
+            try {
+                if (api.get("/health").status() == 200) {
+                    return Duration.between(begin, Instant.now());
+                }
+            } catch (IllegalStateException notYet) {
+                // connection refused while booting
+            }
+            AgentBatchApi.pause(100);
+        }
+        throw new IllegalStateException("server not healthy after 180 s; see " + home.resolve("standalone/log/server.log"));
+    }
+
+    /** SIGKILL to the JVM and its launcher: no shutdown hook, no graceful anything. */
+    public void kill9() {
+        if (process == null) {
+            return;
+        }
+        List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
+        all.add(process.toHandle());
+        all.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle p : all) {
+            p.onExit().join();
+        }
+        process = null;
+    }
+
+    @Override
+    public void close() {
+        kill9();
+    }
+
+    static void copyTree(Path from, Path to) throws IOException {
+        Files.walkFileTree(from, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                Path rel = from.relativize(dir);
+                String r = rel.toString();
+                if (r.equals("standalone/data") || r.equals("standalone/log") || r.equals("standalone/tmp")
+                        || r.equals("standalone/deployments")) {
+                    return FileVisitResult.SKIP_SUBTREE;
+                }
+                Files.createDirectories(to.resolve(rel));
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.copy(file, to.resolve(from.relativize(file)), StandardCopyOption.COPY_ATTRIBUTES);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+                Files.delete(d);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}
