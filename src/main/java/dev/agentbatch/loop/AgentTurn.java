@@ -10,7 +10,8 @@ import dev.agentbatch.model.ModelTurn;
  *
  * @param deadline the earlier of the iteration deadline and the run deadline
  * @param allowedTools the task's allow-list, null for every tool
+ * @param startedNanos {@link System#nanoTime()} when the iteration began
  */
 public record AgentTurn(long taskId, long executionId, int epoch, int iteration, ModelTurn model, boolean replayed,
-                        Instant deadline, List<String> allowedTools) {
+                        Instant deadline, List<String> allowedTools, long startedNanos) {
 }

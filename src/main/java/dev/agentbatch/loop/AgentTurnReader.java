@@ -12,6 +12,7 @@ import dev.agentbatch.model.ChatMessage;
 import dev.agentbatch.model.ChatModel;
 import dev.agentbatch.model.ModelJournal;
 import dev.agentbatch.model.ModelTurn;
+import dev.agentbatch.ops.AgentMetrics;
 import dev.agentbatch.task.AgentTask;
 import dev.agentbatch.task.TaskMessage;
 import dev.agentbatch.task.TaskStore;
@@ -47,6 +48,8 @@ public class AgentTurnReader extends AbstractItemReader {
     ChatModel model;
     @Inject
     ToolRegistry tools;
+    @Inject
+    AgentMetrics metrics;
 
     @Inject
     @BatchProperty
@@ -89,6 +92,7 @@ public class AgentTurnReader extends AbstractItemReader {
     @Override
     public Object readItem() {
         Instant iterationStart = Instant.now();
+        long startedNanos = System.nanoTime();
         AgentTask task = tasks.get(id);
         List<TaskMessage> rows = tasks.messages(id);
         List<ChatMessage> conversation = TaskStore.conversation(rows);
@@ -104,6 +108,7 @@ public class AgentTurnReader extends AbstractItemReader {
         ModelTurn turn;
         if (journaled.isPresent()) {
             turn = journaled.get();
+            metrics.modelCall("replayed", null);
             LOG.info(() -> prefix() + "iteration " + next + ": replaying the journaled model answer (not paid again)");
         } else {
             Duration timeout = Duration.between(Instant.now(), deadlineAt);
@@ -114,17 +119,18 @@ public class AgentTurnReader extends AbstractItemReader {
             try {
                 turn = model.next(conversation, tools.specs(allowList), timeout);
             } catch (RuntimeException e) {
-                if (limits.runDeadlinePassed(Instant.now())) {
-                    throw limits.deadlineFailure();
-                }
-                throw FailureClassifier.classifyModelFailure(e);
+                RuntimeException failure = limits.runDeadlinePassed(Instant.now())
+                        ? limits.deadlineFailure() : FailureClassifier.classifyModelFailure(e);
+                metrics.modelCall(failure instanceof TransientFailure ? "transient_error" : "permanent_error", null);
+                throw failure;
             }
             long latencyMs = (System.nanoTime() - start) / 1_000_000;
+            metrics.modelCall("success", Duration.ofNanos(System.nanoTime() - start));
             journal.record(id, next, jobContext.getExecutionId(), model.modelName(), turn, latencyMs);
         }
         lastRead = next;
         return new AgentTurn(id, jobContext.getExecutionId(), epoch, next, turn, journaled.isPresent(),
-                deadlineAt, allowList);
+                deadlineAt, allowList, startedNanos);
     }
 
     /**

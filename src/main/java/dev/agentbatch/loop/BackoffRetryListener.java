@@ -32,6 +32,8 @@ public class BackoffRetryListener implements RetryReadListener, RetryProcessList
     JobContext jobContext;
     @Inject
     StepContext stepContext;
+    @Inject
+    dev.agentbatch.ops.AgentMetrics metrics;
 
     @Inject
     @BatchProperty
@@ -66,12 +68,13 @@ public class BackoffRetryListener implements RetryReadListener, RetryProcessList
     }
 
     private void plan(Exception ex) {
+        metrics.retry();
         int retry = stepContext.getTransientUserData() instanceof RetryCount c ? c.next() : 1;
         Duration retryAfter = ex instanceof TransientFailure tf ? tf.retryAfter() : null;
         Duration delay = Backoff.of(baseMs, factor, capMs, jitter)
                 .delay(retry, retryAfter, () -> ThreadLocalRandom.current().nextDouble());
         stepContext.setTransientUserData(new RetryCount(retry, new Pending(retry, delay, ex.getMessage()), Instant.now()));
-        LOG.info(() -> "[exec " + jobContext.getExecutionId() + "] retry " + retry + " of the iteration in "
+        LOG.info(() -> LogPrefix.of(jobContext) + "retry " + retry + " of the iteration in "
                 + delay.toMillis() + " ms" + (retryAfter != null ? " (Retry-After " + retryAfter.toMillis() + " ms)" : "")
                 + ": " + ex.getMessage());
     }

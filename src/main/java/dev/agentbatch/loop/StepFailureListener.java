@@ -35,7 +35,7 @@ public class StepFailureListener extends AbstractStepListener {
         stepContext.setExitStatus(failure.exitStatus());
         jobContext.setExitStatus(failure.exitStatus());
         jobContext.setTransientUserData(failure);
-        LOG.warning(() -> "[exec " + jobContext.getExecutionId() + "] agent loop failed: "
+        LOG.warning(() -> LogPrefix.of(jobContext) + "agent loop failed: "
                 + failure.exitStatus() + ": " + failure.message());
     }
 

@@ -47,7 +47,8 @@ public class TaskStateListener extends AbstractJobListener {
         long id = Long.parseLong(taskId);
         long exec = jobContext.getExecutionId();
         live.begin(exec);
-        int epoch = tasks.markStarted(id, exec, jobContext.getInstanceId(), config.nodeId());
+        int epoch = tasks.markStarted(id, exec, jobContext.getInstanceId(), config.nodeId(),
+                BatchRuntime.getJobOperator().getParameters(exec));
         LOG.info(() -> "[task " + id + " exec " + exec + "] RUNNING on " + config.nodeId() + " (epoch " + epoch + ")");
     }
 

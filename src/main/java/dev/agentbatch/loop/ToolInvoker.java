@@ -30,6 +30,8 @@ public class ToolInvoker {
     ToolLedger ledger;
     @Inject
     ToolRegistry registry;
+    @Inject
+    dev.agentbatch.ops.AgentMetrics metrics;
 
     public ToolOutcome invoke(AgentTurn turn, ToolCall call) {
         String prefix = "[task " + turn.taskId() + " exec " + turn.executionId() + "] ";
@@ -40,10 +42,12 @@ public class ToolInvoker {
             LOG.info(() -> prefix + "iteration " + turn.iteration() + ": " + call.name() + " (" + call.id()
                     + ") already " + done.state + " in the ledger; reusing its result, not running it again");
             boolean failed = done.state == ToolCallRecord.State.FAILED;
+            metrics.toolCall(call.name(), "reused");
             return new ToolOutcome(call.id(), call.name(), failed ? errorText(done.error) : done.result, done.inDoubt, failed);
         }
         ToolCallRecord row = ledger.begin(turn.taskId(), turn.iteration(), call, turn.executionId());
         if (row.inDoubt) {
+            metrics.toolCallInDoubt(call.name());
             LOG.warning(() -> prefix + "iteration " + turn.iteration() + ": " + call.name() + " (" + call.id()
                     + ") was STARTED by an earlier attempt that did not finish: effect in doubt, running again with key "
                     + row.idempotencyKey);
@@ -54,18 +58,24 @@ public class ToolInvoker {
             String result = tool.execute(arguments, new ToolContext(turn.taskId(), turn.iteration(), call.id(),
                     row.idempotencyKey, turn.deadline()));
             ledger.finish(row.id, ToolCallRecord.State.COMPLETED, result, null);
+            metrics.toolCall(call.name(), "completed");
             return new ToolOutcome(call.id(), call.name(), result, row.inDoubt, false);
         } catch (ToolFailure f) {
             if (f.isTransient()) {
                 ledger.finish(row.id, ToolCallRecord.State.RETRYING, null, f.getMessage());
+                metrics.toolCall(call.name(), "retrying");
                 throw new TransientFailure("tool " + call.name() + " failed transiently: " + f.getMessage(), null);
             }
             ledger.finish(row.id, ToolCallRecord.State.FAILED, null, f.getMessage());
+            metrics.toolCall(call.name(), "failed");
+            metrics.skip();
             LOG.info(() -> prefix + "iteration " + turn.iteration() + ": " + call.name() + " failed: " + f.getMessage());
             return new ToolOutcome(call.id(), call.name(), errorText(f.getMessage()), row.inDoubt, true);
         } catch (RuntimeException e) {
             String message = "tool " + call.name() + " crashed: " + e;
             ledger.finish(row.id, ToolCallRecord.State.FAILED, null, message);
+            metrics.toolCall(call.name(), "failed");
+            metrics.skip();
             LOG.log(java.util.logging.Level.WARNING, prefix + message, e);
             return new ToolOutcome(call.id(), call.name(), errorText(message), row.inDoubt, true);
         }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.logging.Logger;
 
 import dev.agentbatch.model.ChatMessage;
+import dev.agentbatch.ops.AgentMetrics;
 import dev.agentbatch.task.TurnRecorder;
 import jakarta.batch.api.chunk.AbstractItemWriter;
 import jakarta.batch.runtime.context.StepContext;
@@ -26,6 +27,8 @@ public class TranscriptWriter extends AbstractItemWriter {
     TurnRecorder recorder;
     @Inject
     StepContext stepContext;
+    @Inject
+    AgentMetrics metrics;
 
     @Override
     public void writeItems(List<Object> items) {
@@ -51,12 +54,15 @@ public class TranscriptWriter extends AbstractItemWriter {
                     + ": a newer execution carries it; nothing written");
         }
         stepContext.setTransientUserData(null); // the iteration made it: the next one starts a fresh retry count
+        long tookMs = (System.nanoTime() - turn.startedNanos()) / 1_000_000;
+        metrics.iteration(java.time.Duration.ofMillis(tookMs), turn.model().usage().promptTokens(),
+                turn.model().usage().completionTokens());
         int toolCalls = processed.outcomes().size();
         int failed = failures;
         LOG.info(() -> prefix + "iteration " + turn.iteration() + " committed: "
                 + (toolCalls == 0 ? "final answer" : toolCalls + " tool call(s) "
                 + processed.outcomes().stream().map(ToolOutcome::toolName).toList()
                 + (failed > 0 ? ", " + failed + " failed" : ""))
-                + ", tokens " + turn.model().usage().totalTokens() + (turn.replayed() ? " (replayed)" : ""));
+                + ", tokens " + turn.model().usage().totalTokens() + ", " + tookMs + " ms" + (turn.replayed() ? " (replayed)" : ""));
     }
 }

@@ -37,6 +37,8 @@ public class TaskDispatcher {
     AgentBatchConfig config;
     @Inject
     CrashRecovery recovery;
+    @Inject
+    dev.agentbatch.ops.AgentMetrics metrics;
 
     @Resource
     ManagedScheduledExecutorService executor;
@@ -79,6 +81,7 @@ public class TaskDispatcher {
                 for (AgentTask task : claimed) {
                     launch(task);
                 }
+                metrics.tasks(tasks.countByState());
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "dispatch pass failed; the next wake-up or sweep tries again", e);
             }

@@ -79,7 +79,7 @@ public class TaskStore {
      * dirty entity: a restart request may be changing the task's limits in a transaction of its own.
      */
     @Transactional
-    public int markStarted(long taskId, long executionId, long jobInstanceId, String nodeId) {
+    public int markStarted(long taskId, long executionId, long jobInstanceId, String nodeId, java.util.Properties limits) {
         Instant now = Instant.now();
         int updated = em.createQuery("update AgentTask t set t.state = :running, t.jobExecutionId = :exec,"
                         + " t.jobInstanceId = :instance, t.nodeId = :node, t.epoch = t.epoch + 1, t.error = null,"
@@ -91,9 +91,34 @@ public class TaskStore {
         if (updated != 1) {
             throw new IllegalStateException("no agent task " + taskId + " for job execution " + executionId);
         }
+        syncLimits(taskId, limits);
         events.fire(TaskEvent.state(taskId, TaskState.RUNNING, executionId, null));
         return em.createQuery("select t.epoch from AgentTask t where t.id = :id", Integer.class)
                 .setParameter("id", taskId).getSingleResult();
+    }
+
+    /**
+     * The limits the execution runs with, as its job parameters say (a restart from jboss-cli or the console may
+     * have changed them), so that the task shows what is enforced.
+     */
+    private void syncLimits(long taskId, java.util.Properties limits) {
+        AgentTask task = get(taskId);
+        String max = limits.getProperty("maxIterations");
+        String budget = limits.getProperty("budgetTokens");
+        String deadline = limits.getProperty("deadline");
+        try {
+            if (max != null) {
+                task.maxIterations = Integer.valueOf(max.trim());
+            }
+            if (budget != null) {
+                task.budgetTokens = Long.valueOf(budget.trim());
+            }
+        } catch (NumberFormatException e) {
+            // the reader fails the execution with a clear error; nothing to mirror
+        }
+        if (deadline != null) {
+            task.deadline = deadline.trim();
+        }
     }
 
     /** The end of an execution; ignored when a newer execution already carries the task. */
@@ -181,5 +206,15 @@ public class TaskStore {
                         + " where t.id = :id and t.jobExecutionId = :orphan")
                 .setParameter("exec", executionId).setParameter("now", Instant.now()).setParameter("id", taskId)
                 .setParameter("orphan", orphanExecutionId).executeUpdate();
+    }
+
+    /** For the tasks-by-state gauges: one grouped count. */
+    public java.util.Map<TaskState, Long> countByState() {
+        java.util.Map<TaskState, Long> counts = new java.util.EnumMap<>(TaskState.class);
+        for (Object[] row : em.createQuery("select t.state, count(t) from AgentTask t group by t.state", Object[].class)
+                .getResultList()) {
+            counts.put((TaskState) row[0], (Long) row[1]);
+        }
+        return counts;
     }
 }

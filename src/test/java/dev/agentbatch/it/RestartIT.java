@@ -75,6 +75,7 @@ class RestartIT extends IntegrationTestBase {
         assertEquals("COMPLETED", task.path("state").asText(), task.toString());
         assertEquals(2, task.path("iterations").asInt());
         assertTrue(task.path("executionId").asLong() > exec, "the task follows the new execution: " + task);
+        assertEquals(5, task.path("maxIterations").asInt(), "the task shows the limit the restart set");
     }
 
     static String jbossCli(String command) throws IOException, InterruptedException {

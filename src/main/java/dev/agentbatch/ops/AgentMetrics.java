@@ -1,0 +1,88 @@
+package dev.agentbatch.ops;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.agentbatch.task.TaskState;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * The agent's meters, registered in the server's Micrometer registry and scraped with the server's own at the
+ * management interface's {@code /metrics} (Prometheus format). Names start with {@code agent_batch}.
+ */
+@ApplicationScoped
+public class AgentMetrics {
+
+    @Inject
+    MeterRegistry registry;
+
+    private final Map<TaskState, AtomicLong> tasksByState = new EnumMap<>(TaskState.class);
+    private Timer iterationDuration;
+    private Timer modelLatency;
+
+    /*
+     * Only MeterRegistry's own methods (counter/timer/gauge with name and tags) are used: WildFly hands the
+     * deployment an ApplicationRegistry that forwards exactly those to the server's exported registry; a meter
+     * built with Counter.builder(..).register(registry) would stay in a local registry nobody scrapes. For the
+     * same reason timers carry count, sum and max, not percentile buckets (MeterRegistry.Config is unsupported).
+     */
+    @PostConstruct
+    void register() {
+        for (TaskState state : TaskState.values()) {
+            AtomicLong value = new AtomicLong();
+            tasksByState.put(state, value);
+            registry.gauge("agent_batch.tasks", Tags.of("state", state.name()), value, AtomicLong::get);
+        }
+        registry.gauge("agent_batch.queue.depth", Tags.empty(), tasksByState.get(TaskState.PENDING), AtomicLong::get);
+        iterationDuration = registry.timer("agent_batch.iteration.duration", Tags.empty());
+        modelLatency = registry.timer("agent_batch.model.latency", Tags.empty());
+    }
+
+    /** Called by the dispatcher with a fresh count of the tasks by state. */
+    public void tasks(Map<TaskState, Long> counts) {
+        tasksByState.forEach((state, value) -> value.set(counts.getOrDefault(state, 0L)));
+    }
+
+    public void iteration(Duration took, long promptTokens, long completionTokens) {
+        registry.counter("agent_batch.iterations", Tags.empty()).increment();
+        iterationDuration.record(took.toNanos(), TimeUnit.NANOSECONDS);
+        registry.counter("agent_batch.tokens", Tags.of("kind", "prompt")).increment(promptTokens);
+        registry.counter("agent_batch.tokens", Tags.of("kind", "completion")).increment(completionTokens);
+    }
+
+    /** @param outcome success, replayed (from the journal: not paid), transient_error or permanent_error */
+    public void modelCall(String outcome, Duration latency) {
+        registry.counter("agent_batch.model.calls", Tags.of("outcome", outcome)).increment();
+        if (latency != null) {
+            modelLatency.record(latency.toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** @param outcome completed, failed, reused (from the ledger: not run again) or retrying */
+    public void toolCall(String tool, String outcome) {
+        registry.counter("agent_batch.tool.calls", Tags.of("tool", tool, "outcome", outcome)).increment();
+    }
+
+    /** A tool call found STARTED after a crash and run again with the same idempotency key. */
+    public void toolCallInDoubt(String tool) {
+        registry.counter("agent_batch.tool.calls.in_doubt", Tags.of("tool", tool)).increment();
+    }
+
+    /** A chunk retried after a transient failure. */
+    public void retry() {
+        registry.counter("agent_batch.retries", Tags.empty()).increment();
+    }
+
+    /** A permanent tool error given back to the model, counted against the skip limit. */
+    public void skip() {
+        registry.counter("agent_batch.skips", Tags.empty()).increment();
+    }
+}
