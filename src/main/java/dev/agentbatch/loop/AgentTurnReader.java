@@ -78,7 +78,7 @@ public class AgentTurnReader extends AbstractItemReader {
     @Override
     public void open(Serializable checkpoint) {
         id = Long.parseLong(taskId);
-        AgentTask task = tasks.get(id);
+        AgentTask task = tasks.snapshot(id);
         epoch = task.epoch;
         lastRead = task.iterations;
         if (checkpoint instanceof AgentCheckpoint cp && cp.iterations() != task.iterations) {
@@ -93,8 +93,8 @@ public class AgentTurnReader extends AbstractItemReader {
     public Object readItem() {
         Instant iterationStart = Instant.now();
         long startedNanos = System.nanoTime();
-        AgentTask task = tasks.get(id);
-        List<TaskMessage> rows = tasks.messages(id);
+        AgentTask task = tasks.snapshot(id);
+        List<TaskMessage> rows = tasks.messagesOutsideTransaction(id);
         List<ChatMessage> conversation = TaskStore.conversation(rows);
         ChatMessage last = conversation.get(conversation.size() - 1);
         if (last.isFinalAnswer()) {

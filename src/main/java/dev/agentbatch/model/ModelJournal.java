@@ -20,6 +20,8 @@ public class ModelJournal {
     @PersistenceContext
     EntityManager em;
 
+    /** Read outside the chunk transaction, so that it holds no connection during the model call. */
+    @Transactional(Transactional.TxType.NOT_SUPPORTED)
     public Optional<ModelTurn> find(long taskId, int iteration) {
         List<ModelCall> calls = em.createQuery(
                         "select c from ModelCall c where c.taskId = :t and c.iteration = :i", ModelCall.class)

@@ -42,6 +42,21 @@ public class TaskStore {
         return task;
     }
 
+    /**
+     * The task as it is, read outside any transaction. The reader uses this (and {@link #messagesOutsideTransaction})
+     * so that the chunk transaction does not enlist a database connection before the model call: the connection
+     * would otherwise be held for the whole call, and the pool would cap the number of tasks waiting on the model.
+     */
+    @Transactional(Transactional.TxType.NOT_SUPPORTED)
+    public AgentTask snapshot(long taskId) {
+        return get(taskId);
+    }
+
+    @Transactional(Transactional.TxType.NOT_SUPPORTED)
+    public List<TaskMessage> messagesOutsideTransaction(long taskId) {
+        return messages(taskId);
+    }
+
     public List<TaskMessage> messages(long taskId) {
         return em.createQuery("select m from TaskMessage m where m.taskId = :t order by m.iteration, m.seq",
                 TaskMessage.class).setParameter("t", taskId).getResultList();
