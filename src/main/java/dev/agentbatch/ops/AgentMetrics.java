@@ -3,14 +3,14 @@ package dev.agentbatch.ops;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.agentbatch.task.TaskState;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -25,14 +25,14 @@ public class AgentMetrics {
     MeterRegistry registry;
 
     private final Map<TaskState, AtomicLong> tasksByState = new EnumMap<>(TaskState.class);
-    private Timer iterationDuration;
-    private Timer modelLatency;
+    private BucketHistogram iterationDuration;
+    private BucketHistogram modelLatency;
 
     /*
      * Only MeterRegistry's own methods (counter/timer/gauge with name and tags) are used: WildFly hands the
      * deployment an ApplicationRegistry that forwards exactly those to the server's exported registry; a meter
      * built with Counter.builder(..).register(registry) would stay in a local registry nobody scrapes. For the
-     * same reason timers carry count, sum and max, not percentile buckets (MeterRegistry.Config is unsupported).
+     * same reason the duration histograms are built from gauges ({@link BucketHistogram}).
      */
     @PostConstruct
     void register() {
@@ -42,8 +42,21 @@ public class AgentMetrics {
             registry.gauge("agent_batch.tasks", Tags.of("state", state.name()), value, AtomicLong::get);
         }
         registry.gauge("agent_batch.queue.depth", Tags.empty(), tasksByState.get(TaskState.PENDING), AtomicLong::get);
-        iterationDuration = registry.timer("agent_batch.iteration.duration", Tags.empty());
-        modelLatency = registry.timer("agent_batch.model.latency", Tags.empty());
+        iterationDuration = new BucketHistogram(registry, "agent_batch.iteration.duration.seconds");
+        modelLatency = new BucketHistogram(registry, "agent_batch.model.latency.seconds");
+    }
+
+    /**
+     * Takes this deployment's meters out of the server's registry. Micrometer finds a meter by name and tags, so
+     * after a redeploy the new deployment's gauges would otherwise bind to the old deployment's (collected) values.
+     */
+    @PreDestroy
+    void unregister() {
+        for (Meter meter : registry.getMeters()) {
+            if (meter.getId().getName().startsWith("agent_batch")) {
+                registry.remove(meter);
+            }
+        }
     }
 
     /** Called by the dispatcher with a fresh count of the tasks by state. */
@@ -53,7 +66,7 @@ public class AgentMetrics {
 
     public void iteration(Duration took, long promptTokens, long completionTokens) {
         registry.counter("agent_batch.iterations", Tags.empty()).increment();
-        iterationDuration.record(took.toNanos(), TimeUnit.NANOSECONDS);
+        iterationDuration.record(took);
         registry.counter("agent_batch.tokens", Tags.of("kind", "prompt")).increment(promptTokens);
         registry.counter("agent_batch.tokens", Tags.of("kind", "completion")).increment(completionTokens);
     }
@@ -62,7 +75,7 @@ public class AgentMetrics {
     public void modelCall(String outcome, Duration latency) {
         registry.counter("agent_batch.model.calls", Tags.of("outcome", outcome)).increment();
         if (latency != null) {
-            modelLatency.record(latency.toNanos(), TimeUnit.NANOSECONDS);
+            modelLatency.record(latency);
         }
     }
 

@@ -22,10 +22,15 @@ import com.sun.net.httpserver.HttpServer;
  */
 public final class EffectTarget implements AutoCloseable {
 
+    static {
+        System.setProperty("sun.net.httpserver.nodelay", "true"); // see FakeOpenAiServer
+    }
+
     private final HttpServer server;
     private final List<String> keys = Collections.synchronizedList(new ArrayList<>());
     private final CountDownLatch firstRequest = new CountDownLatch(1);
     private volatile long firstAnswerDelayMs;
+    private volatile String padding = "";
 
     public EffectTarget(int port) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 50);
@@ -36,6 +41,11 @@ public final class EffectTarget implements AutoCloseable {
         }));
         server.createContext("/", this::handle);
         server.start();
+    }
+
+    /** Makes every answer about {@code bytes} long (realistic tool results for benchmarks). */
+    public void answerSize(int bytes) {
+        padding = "x".repeat(Math.max(0, bytes - 60));
     }
 
     public void holdFirstAnswer(long ms) {
@@ -72,7 +82,7 @@ public final class EffectTarget implements AutoCloseable {
             if (first && firstAnswerDelayMs > 0) {
                 Thread.sleep(firstAnswerDelayMs);
             }
-            byte[] body = ("{\"applied\":true,\"key\":\"" + key + "\"}").getBytes(StandardCharsets.UTF_8);
+            byte[] body = ("{\"applied\":true,\"key\":\"" + key + "\",\"log\":\"" + padding + "\"}").getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, body.length);
             try (OutputStream out = exchange.getResponseBody()) {

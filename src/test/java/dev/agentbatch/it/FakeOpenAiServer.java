@@ -30,6 +30,12 @@ import com.sun.net.httpserver.HttpServer;
  */
 public final class FakeOpenAiServer {
 
+    static {
+        // the JDK server writes headers and body separately: without TCP_NODELAY, Nagle and the client's delayed
+        // ACK add ~40 ms to every answer, which would swamp every latency this fake is used to measure
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     private static final Pattern SCENARIO = Pattern.compile("\\[scenario:([A-Za-z0-9_.-]+)]");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static FakeOpenAiServer shared;

@@ -17,7 +17,7 @@ import dev.agentbatch.it.FakeOpenAiServer.Reply;
 /**
  * The server's standard metrics endpoint (management interface, /metrics, Prometheus format) carries the agent's
  * meters, and they move when a task runs: iterations, model calls by outcome, tool calls by tool and outcome,
- * tokens, the iteration-duration and model-latency timers, and tasks by state.
+ * tokens, the iteration-duration and model-latency histograms, and tasks by state.
  */
 class MetricsIT extends IntegrationTestBase {
 
@@ -43,8 +43,11 @@ class MetricsIT extends IntegrationTestBase {
         assertEquals(60.0, sum(after, "agent_batch_tokens_total", "") - sum(before, "agent_batch_tokens_total", ""));
         assertEquals(2.0, sum(after, "agent_batch_iteration_duration_seconds_count", "")
                 - sum(before, "agent_batch_iteration_duration_seconds_count", ""), "iteration durations");
+        assertEquals(2.0, sum(after, "agent_batch_iteration_duration_seconds", "le=\"+Inf\"")
+                - sum(before, "agent_batch_iteration_duration_seconds", "le=\"+Inf\""), "iteration histogram");
         assertTrue(sum(after, "agent_batch_model_latency_seconds_sum", "") > sum(before, "agent_batch_model_latency_seconds_sum", ""),
                 "model latency");
+        assertTrue(sum(after, "agent_batch_model_latency_seconds", "le=\"+Inf\"") >= 2.0, "model latency histogram");
         assertTrue(sum(after, "agent_batch_tasks", "state=\"COMPLETED\"") >= 1.0, "tasks by state");
         assertTrue(after.contains("agent_batch_queue_depth"), "queue depth");
     }

@@ -24,6 +24,7 @@ public final class ServerProcess implements AutoCloseable {
     private final Path home;
     private final int portOffset;
     private final List<String> properties;
+    private final Map<String, String> environment = new java.util.HashMap<>();
     private Process process;
     private int boots;
 
@@ -52,6 +53,12 @@ public final class ServerProcess implements AutoCloseable {
         return new ServerProcess(home, portOffset, props);
     }
 
+    /** An environment variable for the server process (e.g. what ${env.X} expressions in standalone.xml read). */
+    public ServerProcess withEnv(String name, String value) {
+        environment.put(name, value);
+        return this;
+    }
+
     public Path home() {
         return home;
     }
@@ -71,6 +78,7 @@ public final class ServerProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("console-" + (++boots) + ".log").toFile()));
         builder.environment().put("JBOSS_JAVA_SIZING", "-Xms256m -Xmx1g -XX:MetaspaceSize=96M -XX:MaxMetaspaceSize=512m");
         builder.environment().put("LAUNCH_JBOSS_IN_BACKGROUND", "true");
+        builder.environment().putAll(environment);
         try {
             process = builder.start();
         } catch (IOException e) {

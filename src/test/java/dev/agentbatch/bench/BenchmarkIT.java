@@ -1,0 +1,54 @@
+package dev.agentbatch.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs the benchmark harness. By default a smoke run (every measurement tiny, seconds) so the harness cannot rot;
+ * with {@code -Dbench=full} (profile {@code bench}: {@code ./mvnw -Pbench verify}) the full run, which writes its
+ * table to BENCHMARKS.md. The smoke run asserts only that every measurement produced a figure: timings are never
+ * asserted in tests.
+ */
+class BenchmarkIT {
+
+    @Test
+    void harnessRuns() throws Exception {
+        Benchmarks.Mode mode = "full".equals(System.getProperty("bench")) ? Benchmarks.Mode.FULL : Benchmarks.Mode.SMOKE;
+        Benchmarks benchmarks = new Benchmarks(mode);
+        String table = benchmarks.run();
+        System.out.println(table);
+        Path base = Path.of(System.getProperty("project.basedir", "."));
+        if (mode == Benchmarks.Mode.FULL) {
+            writeTable(base.resolve("BENCHMARKS.md"), table);
+        } else {
+            Files.writeString(base.resolve("target/benchmarks-smoke.md"), "smoke run " + LocalDate.now() + "\n\n" + table,
+                    StandardCharsets.UTF_8);
+        }
+        assertEquals(mode == Benchmarks.Mode.FULL ? 9 : 7, benchmarks.rows().size(), table);
+        assertFalse(table.contains("NaN"), table);
+    }
+
+    /** Replaces the table between the markers of BENCHMARKS.md, keeping the analysis around it. */
+    static void writeTable(Path file, String table) throws java.io.IOException {
+        String start = "<!-- table:start -->";
+        String end = "<!-- table:end -->";
+        String text = Files.exists(file) ? Files.readString(file) : "# Benchmarks\n\n" + start + "\n" + end + "\n";
+        int from = text.indexOf(start);
+        int to = text.indexOf(end);
+        if (from < 0 || to < from) {
+            text = text + "\n" + start + "\n" + end + "\n";
+            from = text.indexOf(start);
+            to = text.indexOf(end);
+        }
+        String block = start + "\nRun of " + LocalDate.now() + " on " + Runtime.getRuntime().availableProcessors()
+                + " cores (`./mvnw -Pbench verify`):\n\n" + table + "\n";
+        Files.writeString(file, text.substring(0, from) + block + text.substring(to), StandardCharsets.UTF_8);
+    }
+}
