@@ -1,5 +1,6 @@
 package dev.agentbatch.loop;
 
+import java.time.Instant;
 import java.util.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -17,9 +18,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 /**
- * One tool call, effectively once: a call the ledger has finished is never run again (its stored result is
- * reused); otherwise it is recorded STARTED, run with its idempotency key, and recorded finished. Unknown or
- * disallowed tools and bad arguments become tool errors the model reads; transient tool errors are retried.
+ * One tool call, effectively once. A tool with side effects goes through the ledger: a call the ledger has finished
+ * is never run again (its stored result is reused); otherwise it is recorded STARTED, run with its idempotency key,
+ * and recorded finished, each in a transaction of its own. A tool without side effects (check_disk) simply runs
+ * again on a replay, so its ledger row is written with the iteration instead: two commits fewer per call.
+ * Unknown or disallowed tools and bad arguments become tool errors the model reads; transient errors are retried.
  */
 @ApplicationScoped
 public class ToolInvoker {
@@ -34,7 +37,52 @@ public class ToolInvoker {
     dev.agentbatch.ops.AgentMetrics metrics;
 
     public ToolOutcome invoke(AgentTurn turn, ToolCall call) {
-        String prefix = "[task " + turn.taskId() + " exec " + turn.executionId() + "] ";
+        AgentTool tool;
+        try {
+            tool = resolve(call, turn);
+        } catch (ToolFailure refused) {
+            return inlineFailure(turn, call, refused.getMessage(), Instant.now());
+        }
+        return tool.hasSideEffects() ? ledgered(turn, call, tool) : inline(turn, call, tool);
+    }
+
+    /**
+     * A tool without side effects runs again on any replay: it needs no ledger transactions of its own. Its ledger
+     * row (for operators) is written with the iteration, in the chunk transaction.
+     */
+    private ToolOutcome inline(AgentTurn turn, ToolCall call, AgentTool tool) {
+        Instant started = Instant.now();
+        try {
+            String result = tool.execute(arguments(call), new ToolContext(turn.taskId(), turn.iteration(), call.id(),
+                    ToolContext.idempotencyKey(turn.taskId(), turn.iteration(), call.id()), turn.deadline()));
+            metrics.toolCall(call.name(), "completed");
+            return new ToolOutcome(call.id(), call.name(), result, false, false,
+                    ToolLedger.record(turn.taskId(), turn.iteration(), call, turn.executionId(), started,
+                            ToolCallRecord.State.COMPLETED, result, null));
+        } catch (ToolFailure f) {
+            if (f.isTransient()) {
+                metrics.toolCall(call.name(), "retrying");
+                throw new TransientFailure("tool " + call.name() + " failed transiently: " + f.getMessage(), null);
+            }
+            return inlineFailure(turn, call, f.getMessage(), started);
+        } catch (RuntimeException e) {
+            LOG.log(java.util.logging.Level.WARNING, prefix(turn) + "tool " + call.name() + " crashed", e);
+            return inlineFailure(turn, call, "tool " + call.name() + " crashed: " + e, started);
+        }
+    }
+
+    private ToolOutcome inlineFailure(AgentTurn turn, ToolCall call, String message, Instant started) {
+        metrics.toolCall(call.name(), "failed");
+        metrics.skip();
+        LOG.info(() -> prefix(turn) + "iteration " + turn.iteration() + ": " + call.name() + " failed: " + message);
+        return new ToolOutcome(call.id(), call.name(), errorText(message), false, true,
+                ToolLedger.record(turn.taskId(), turn.iteration(), call, turn.executionId(), started,
+                        ToolCallRecord.State.FAILED, null, message));
+    }
+
+    /** A side effect: STARTED and finished in transactions of their own, around the call, by idempotency key. */
+    private ToolOutcome ledgered(AgentTurn turn, ToolCall call, AgentTool tool) {
+        String prefix = prefix(turn);
         var previous = ledger.find(turn.taskId(), turn.iteration(), call.id());
         if (previous.isPresent() && (previous.get().state == ToolCallRecord.State.COMPLETED
                 || previous.get().state == ToolCallRecord.State.FAILED)) {
@@ -43,7 +91,7 @@ public class ToolInvoker {
                     + ") already " + done.state + " in the ledger; reusing its result, not running it again");
             boolean failed = done.state == ToolCallRecord.State.FAILED;
             metrics.toolCall(call.name(), "reused");
-            return new ToolOutcome(call.id(), call.name(), failed ? errorText(done.error) : done.result, done.inDoubt, failed);
+            return new ToolOutcome(call.id(), call.name(), failed ? errorText(done.error) : done.result, done.inDoubt, failed, null);
         }
         ToolCallRecord row = ledger.begin(turn.taskId(), turn.iteration(), call, turn.executionId());
         if (row.inDoubt) {
@@ -53,13 +101,11 @@ public class ToolInvoker {
                     + row.idempotencyKey);
         }
         try {
-            AgentTool tool = resolve(call, turn);
-            JsonNode arguments = arguments(call);
-            String result = tool.execute(arguments, new ToolContext(turn.taskId(), turn.iteration(), call.id(),
+            String result = tool.execute(arguments(call), new ToolContext(turn.taskId(), turn.iteration(), call.id(),
                     row.idempotencyKey, turn.deadline()));
             ledger.finish(row.id, ToolCallRecord.State.COMPLETED, result, null);
             metrics.toolCall(call.name(), "completed");
-            return new ToolOutcome(call.id(), call.name(), result, row.inDoubt, false);
+            return new ToolOutcome(call.id(), call.name(), result, row.inDoubt, false, null);
         } catch (ToolFailure f) {
             if (f.isTransient()) {
                 ledger.finish(row.id, ToolCallRecord.State.RETRYING, null, f.getMessage());
@@ -70,15 +116,19 @@ public class ToolInvoker {
             metrics.toolCall(call.name(), "failed");
             metrics.skip();
             LOG.info(() -> prefix + "iteration " + turn.iteration() + ": " + call.name() + " failed: " + f.getMessage());
-            return new ToolOutcome(call.id(), call.name(), errorText(f.getMessage()), row.inDoubt, true);
+            return new ToolOutcome(call.id(), call.name(), errorText(f.getMessage()), row.inDoubt, true, null);
         } catch (RuntimeException e) {
             String message = "tool " + call.name() + " crashed: " + e;
             ledger.finish(row.id, ToolCallRecord.State.FAILED, null, message);
             metrics.toolCall(call.name(), "failed");
             metrics.skip();
             LOG.log(java.util.logging.Level.WARNING, prefix + message, e);
-            return new ToolOutcome(call.id(), call.name(), errorText(message), row.inDoubt, true);
+            return new ToolOutcome(call.id(), call.name(), errorText(message), row.inDoubt, true, null);
         }
+    }
+
+    private static String prefix(AgentTurn turn) {
+        return "[task " + turn.taskId() + " exec " + turn.executionId() + "] ";
     }
 
     private AgentTool resolve(ToolCall call, AgentTurn turn) throws ToolFailure {

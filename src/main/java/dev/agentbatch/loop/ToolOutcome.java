@@ -1,5 +1,12 @@
 package dev.agentbatch.loop;
 
-/** What one tool call gave the model, and whether its effect was in doubt or it failed. */
-public record ToolOutcome(String toolCallId, String toolName, String content, boolean inDoubt, boolean failed) {
+import dev.agentbatch.tools.ToolCallRecord;
+
+/**
+ * What one tool call gave the model, and whether its effect was in doubt or it failed.
+ *
+ * @param inlineRecord the ledger row to write with the iteration (calls that needed no ledger transactions), or null
+ */
+public record ToolOutcome(String toolCallId, String toolName, String content, boolean inDoubt, boolean failed,
+                          ToolCallRecord inlineRecord) {
 }

@@ -41,13 +41,17 @@ public class TranscriptWriter extends AbstractItemWriter {
         AgentTurn turn = processed.turn();
         String prefix = "[task " + turn.taskId() + " exec " + turn.executionId() + "] ";
         List<TurnRecorder.ToolMessage> tools = new ArrayList<>();
+        List<dev.agentbatch.tools.ToolCallRecord> inline = new ArrayList<>();
         int failures = 0;
         for (ToolOutcome o : processed.outcomes()) {
             tools.add(new TurnRecorder.ToolMessage(ChatMessage.tool(o.toolCallId(), o.toolName(), o.content()), o.inDoubt()));
             failures += o.failed() ? 1 : 0;
+            if (o.inlineRecord() != null) {
+                inline.add(o.inlineRecord());
+            }
         }
         boolean written = recorder.record(turn.taskId(), turn.executionId(), turn.epoch(), turn.iteration(), turn.model().message(),
-                tools, turn.model().usage(), failures);
+                tools, inline, turn.model().usage(), failures);
         if (!written) {
             throw new AgentFailure(AgentFailure.FENCED, "execution " + turn.executionId() + " no longer owns task "
                     + turn.taskId() + " at epoch " + turn.epoch() + " and iteration " + (turn.iteration() - 1)

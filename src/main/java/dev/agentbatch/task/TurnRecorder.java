@@ -5,6 +5,7 @@ import java.util.List;
 
 import dev.agentbatch.model.ChatMessage;
 import dev.agentbatch.model.Usage;
+import dev.agentbatch.tools.ToolCallRecord;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -36,7 +37,7 @@ public class TurnRecorder {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public boolean record(long taskId, long executionId, int epoch, int iteration, ChatMessage assistant,
-                          List<ToolMessage> tools, Usage usage, int toolFailures) {
+                          List<ToolMessage> tools, List<ToolCallRecord> ledgerRows, Usage usage, int toolFailures) {
         Instant now = Instant.now();
         int updated = em.createQuery("update AgentTask t set t.iterations = :n,"
                         + " t.promptTokens = t.promptTokens + :p, t.completionTokens = t.completionTokens + :c,"
@@ -56,6 +57,7 @@ public class TurnRecorder {
         for (ToolMessage tool : tools) {
             store.append(taskId, iteration, seq++, tool.message(), tool.inDoubt(), now);
         }
+        ledgerRows.forEach(em::persist);
         events.fire(TaskEvent.iteration(taskId, iteration, executionId, usage.totalTokens()));
         return true;
     }

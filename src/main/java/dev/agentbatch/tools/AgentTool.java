@@ -14,6 +14,15 @@ public interface AgentTool {
 
     String description();
 
+    /**
+     * Whether the call changes the world. Side-effecting calls go through the tool ledger (recorded STARTED and
+     * finished in transactions of their own, never run twice, re-run by idempotency key when in doubt); a call
+     * without side effects simply runs again on a replay. When unsure, keep the default.
+     */
+    default boolean hasSideEffects() {
+        return true;
+    }
+
     /** JSON schema of the arguments object. */
     Map<String, Object> parameters();
 

@@ -35,6 +35,11 @@ public class CheckDiskTool implements AgentTool {
     }
 
     @Override
+    public boolean hasSideEffects() {
+        return false;
+    }
+
+    @Override
     public String description() {
         return "Report disk usage of the file system holding the workspace and the largest folders under it.";
     }

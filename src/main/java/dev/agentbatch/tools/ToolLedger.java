@@ -61,6 +61,26 @@ public class ToolLedger {
         return row;
     }
 
+    /** A finished row, not persisted: written by the chunk transaction with its iteration. */
+    public static ToolCallRecord record(long taskId, int iteration, ToolCall call, long executionId, Instant started,
+                                        ToolCallRecord.State state, String result, String error) {
+        ToolCallRecord row = new ToolCallRecord();
+        row.taskId = taskId;
+        row.iteration = iteration;
+        row.toolCallId = call.id();
+        row.toolName = call.name();
+        row.arguments = call.arguments();
+        row.idempotencyKey = ToolContext.idempotencyKey(taskId, iteration, call.id());
+        row.state = state;
+        row.result = result;
+        row.error = error;
+        row.attempts = 1;
+        row.jobExecutionId = executionId;
+        row.startedAt = started;
+        row.endedAt = Instant.now();
+        return row;
+    }
+
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void finish(long rowId, ToolCallRecord.State state, String result, String error) {
         ToolCallRecord row = em.find(ToolCallRecord.class, rowId);
