@@ -51,6 +51,7 @@ final class Benchmarks {
     private final Path base = Path.of(System.getProperty("project.basedir", "."));
     private final List<String[]> rows = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
+    private ServerProcess current;
 
     Benchmarks(Mode mode) {
         this.mode = mode;
@@ -67,6 +68,7 @@ final class Benchmarks {
                 coldBoot = server.start();
                 AgentBatchApi api = server.api();
                 b1b2(api);
+                this.current = server;
                 b3(api, commitsPerSecond, "recommended: cap 1000, batch threads 1010");
                 b4(api);
                 b5(api);
@@ -177,6 +179,7 @@ final class Benchmarks {
         for (int i = 0; i < n; i++) {
             inputs.add(inputFor(script(iterations, latencyMs)));
         }
+        long idleRss = current == null ? 0 : current.residentBytes();
         Instant start = Instant.now();
         inputs.parallelStream().forEach(input -> {
             long id = api.submit(Map.of("input", input));
@@ -184,6 +187,13 @@ final class Benchmarks {
                 ids.add(id);
             }
         });
+        if (current != null && n >= 200) {
+            AgentBatchApi.pause(300); // all submitted and mostly running
+            long busyRss = current.residentBytes();
+            notes.add(String.format(Locale.ROOT, "Memory: %d tasks running took the server from %.0f MB to %.0f MB resident,"
+                    + " about %.0f KB per running task (a batch thread with its stack, the conversation, the HTTP call).",
+                    n, idleRss / 1048576.0, busyRss / 1048576.0, Math.max(0, busyRss - idleRss) / 1024.0 / n));
+        }
         Instant last = start;
         for (long id : ids) {
             JsonNode task = api.awaitTermination(id, Duration.ofMinutes(10));

@@ -108,7 +108,7 @@ public final class AgentBatchApi {
         return task;
     }
 
-    static void pause(long ms) {
+    public static void pause(long ms) {
         try {
             Thread.sleep(ms);
         } catch (InterruptedException e) {

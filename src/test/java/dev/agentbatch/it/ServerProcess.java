@@ -102,6 +102,27 @@ public final class ServerProcess implements AutoCloseable {
         throw new IllegalStateException("server not healthy after 180 s; see " + home.resolve("standalone/log/server.log"));
     }
 
+    /** Resident memory of the server's JVM (Linux /proc), for the benchmarks' memory per running task. */
+    public long residentBytes() {
+        if (process == null) {
+            return 0;
+        }
+        for (ProcessHandle p : process.descendants().toList()) {
+            if (p.info().command().orElse("").endsWith("java")) {
+                try {
+                    for (String line : Files.readAllLines(Path.of("/proc/" + p.pid() + "/status"))) {
+                        if (line.startsWith("VmRSS:")) {
+                            return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                        }
+                    }
+                } catch (IOException e) {
+                    return 0;
+                }
+            }
+        }
+        return 0;
+    }
+
     /** SIGKILL to the JVM and its launcher: no shutdown hook, no graceful anything. */
     public void kill9() {
         if (process == null) {
