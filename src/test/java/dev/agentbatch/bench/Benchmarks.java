@@ -52,6 +52,7 @@ final class Benchmarks {
     private final List<String[]> rows = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     private ServerProcess current;
+    private long peakRss;
 
     Benchmarks(Mode mode) {
         this.mode = mode;
@@ -179,7 +180,6 @@ final class Benchmarks {
         for (int i = 0; i < n; i++) {
             inputs.add(inputFor(script(iterations, latencyMs)));
         }
-        long idleRss = current == null ? 0 : current.residentBytes();
         Instant start = Instant.now();
         inputs.parallelStream().forEach(input -> {
             long id = api.submit(Map.of("input", input));
@@ -189,10 +189,7 @@ final class Benchmarks {
         });
         if (current != null && n >= 200) {
             AgentBatchApi.pause(300); // all submitted and mostly running
-            long busyRss = current.residentBytes();
-            notes.add(String.format(Locale.ROOT, "Memory: %d tasks running took the server from %.0f MB to %.0f MB resident,"
-                    + " about %.0f KB per running task (a batch thread with its stack, the conversation, the HTTP call).",
-                    n, idleRss / 1048576.0, busyRss / 1048576.0, Math.max(0, busyRss - idleRss) / 1024.0 / n));
+            peakRss = Math.max(peakRss, current.residentBytes());
         }
         Instant last = start;
         for (long id : ids) {
@@ -373,6 +370,10 @@ final class Benchmarks {
         }
         b.append(String.format(Locale.ROOT, "%nH2 file database on this machine (WRITE_DELAY=0, one connection): %.0f commits/s.%n",
                 commitsPerSecond));
+        if (peakRss > 0) {
+            b.append(String.format(Locale.ROOT, "%nServer resident memory with the largest burst running (heap -Xmx2g): %.0f MB.%n",
+                    peakRss / 1048576.0));
+        }
         notes.forEach(n -> b.append("\n").append(n).append("\n"));
         return b.toString();
     }
