@@ -18,12 +18,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Creates the operator views (AGENT_TASK_RUN, AGENT_TOOL_CALL) and the indexes they join on, beside the job
- * repository tables, from {@code META-INF/sql/operator-views-<database>.sql}. Idempotent: runs at every start.
+ * repository tables, from {@code META-INF/sql/operator-views.sql} (H2 SQL; on PostgreSQL the one H2-only function
+ * is replaced). Idempotent: runs at every start.
  */
 @ApplicationScoped
 public class OperatorViews {
 
     private static final Logger LOG = Logger.getLogger(OperatorViews.class.getName());
+    /** The one dialect difference of the script: a duration in milliseconds. */
+    static final String H2_DURATION_MS = "DATEDIFF('MILLISECOND', l.STARTED_AT, l.ENDED_AT)";
+    static final String POSTGRES_DURATION_MS = "CAST(EXTRACT(EPOCH FROM (l.ENDED_AT - l.STARTED_AT)) * 1000 AS BIGINT)";
 
     @Resource(lookup = "java:jboss/datasources/AgentBatchDS")
     DataSource dataSource;
@@ -31,9 +35,8 @@ public class OperatorViews {
     public void create() {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             String product = c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
-            String script = product.contains("postgres") ? "postgresql" : "h2";
-            for (String sql : statements(script)) {
-                s.execute(sql);
+            for (String sql : statements()) {
+                s.execute(product.contains("postgres") ? sql.replace(H2_DURATION_MS, POSTGRES_DURATION_MS) : sql);
             }
             LOG.info(() -> "operator views AGENT_TASK_RUN and AGENT_TOOL_CALL are ready (" + product + ")");
         } catch (SQLException | IOException e) {
@@ -41,10 +44,10 @@ public class OperatorViews {
         }
     }
 
-    static List<String> statements(String database) throws IOException {
-        try (InputStream in = OperatorViews.class.getResourceAsStream("/META-INF/sql/operator-views-" + database + ".sql")) {
+    static List<String> statements() throws IOException {
+        try (InputStream in = OperatorViews.class.getResourceAsStream("/META-INF/sql/operator-views.sql")) {
             if (in == null) {
-                throw new IOException("no operator-views-" + database + ".sql");
+                throw new IOException("no META-INF/sql/operator-views.sql");
             }
             String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             return Arrays.stream(text.split("(?m)^;\\s*$"))

@@ -35,7 +35,9 @@ public class CrashRecovery {
     private static final Logger LOG = Logger.getLogger(CrashRecovery.class.getName());
 
     @Inject
-    TaskStore tasks;
+    QueueStore tasks;
+    @Inject
+    TaskStore taskStates;
     @Inject
     AgentBatchConfig config;
     @Inject
@@ -68,12 +70,12 @@ public class CrashRecovery {
                                 + " by a JVM that is gone; resumed from its checkpoint (iteration " + task.iterations + ")");
                         resumed++;
                     }
-                    case STOPPING -> tasks.markEnded(task.id, exec, TaskState.STOPPED, "STOPPED",
+                    case STOPPING -> taskStates.markEnded(task.id, exec, TaskState.STOPPED, "STOPPED",
                             "the server went down while the task was stopping");
-                    case COMPLETED -> tasks.markEnded(task.id, exec, TaskState.COMPLETED, execution.getExitStatus(), null);
-                    case FAILED, ABANDONED -> tasks.markEnded(task.id, exec, TaskState.FAILED, execution.getExitStatus(),
+                    case COMPLETED -> taskStates.markEnded(task.id, exec, TaskState.COMPLETED, execution.getExitStatus(), null);
+                    case FAILED, ABANDONED -> taskStates.markEnded(task.id, exec, TaskState.FAILED, execution.getExitStatus(),
                             "execution " + exec + " ended " + status + " while the server went down");
-                    case STOPPED -> tasks.markEnded(task.id, exec, TaskState.STOPPED, execution.getExitStatus(), null);
+                    case STOPPED -> taskStates.markEnded(task.id, exec, TaskState.STOPPED, execution.getExitStatus(), null);
                     default -> {
                     }
                 }

@@ -3,7 +3,6 @@ package dev.agentbatch.queue;
 import java.util.logging.Logger;
 
 import dev.agentbatch.config.AgentBatchConfig;
-import dev.agentbatch.task.TaskStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -16,7 +15,7 @@ public class QueueLifecycle {
     private static final Logger LOG = Logger.getLogger(QueueLifecycle.class.getName());
 
     @Inject
-    TaskStore tasks;
+    QueueStore tasks;
     @Inject
     TaskDispatcher dispatcher;
     @Inject

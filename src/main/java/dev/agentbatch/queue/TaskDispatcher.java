@@ -10,7 +10,6 @@ import java.util.logging.Logger;
 
 import dev.agentbatch.config.AgentBatchConfig;
 import dev.agentbatch.task.AgentTask;
-import dev.agentbatch.task.TaskStore;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.batch.operations.JobOperator;
@@ -32,7 +31,7 @@ public class TaskDispatcher {
     private static final Logger LOG = Logger.getLogger(TaskDispatcher.class.getName());
 
     @Inject
-    TaskStore tasks;
+    QueueStore tasks;
     @Inject
     AgentBatchConfig config;
     @Inject
