@@ -1,9 +1,11 @@
 package dev.agentbatch.queue;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -11,10 +13,12 @@ import dev.agentbatch.config.AgentBatchConfig;
 import dev.agentbatch.task.AgentTask;
 import dev.agentbatch.task.TaskState;
 import dev.agentbatch.task.TaskStore;
+import jakarta.annotation.Resource;
 import jakarta.batch.operations.JobOperator;
 import jakarta.batch.runtime.BatchRuntime;
 import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -42,49 +46,57 @@ public class CrashRecovery {
     AgentBatchConfig config;
     @Inject
     LiveExecutions live;
+    @Resource
+    ManagedExecutorService launcher;
 
     private final Instant bootTime = Instant.now();
 
-    /** @return how many orphaned executions were resumed */
+    /** @return how many orphaned executions were resumed (side by side: a reboot may find hundreds) */
     public int resumeOrphans() {
-        int resumed = 0;
         JobOperator operator = BatchRuntime.getJobOperator();
+        List<CompletableFuture<Boolean>> work = new ArrayList<>();
         for (AgentTask task : tasks.runningOn(config.nodeId())) {
             Long exec = task.jobExecutionId;
             if (exec == null || live.contains(exec)) {
                 continue;
             }
             JobExecution execution = operator.getJobExecution(exec);
-            if (!createdBeforeBoot(execution)) {
-                continue;
-            }
-            BatchStatus status = execution.getBatchStatus();
-            try {
-                switch (status) {
-                    case STARTING, STARTED -> {
-                        Properties force = new Properties();
-                        force.setProperty("jberet.restart.mode", "force");
-                        long next = operator.restart(exec, force);
-                        tasks.attachRecovered(task.id, exec, next);
-                        LOG.info(() -> "[task " + task.id + " exec " + next + "] execution " + exec + " was left " + status
-                                + " by a JVM that is gone; resumed from its checkpoint (iteration " + task.iterations + ")");
-                        resumed++;
-                    }
-                    case STOPPING -> taskStates.markEnded(task.id, exec, TaskState.STOPPED, "STOPPED",
-                            "the server went down while the task was stopping");
-                    case COMPLETED -> taskStates.markEnded(task.id, exec, TaskState.COMPLETED, execution.getExitStatus(), null);
-                    case FAILED, ABANDONED -> taskStates.markEnded(task.id, exec, TaskState.FAILED, execution.getExitStatus(),
-                            "execution " + exec + " ended " + status + " while the server went down");
-                    case STOPPED -> taskStates.markEnded(task.id, exec, TaskState.STOPPED, execution.getExitStatus(), null);
-                    default -> {
-                    }
-                }
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "[task " + task.id + " exec " + exec + "] could not resume the orphaned execution;"
-                        + " the next sweep tries again", e);
+            if (createdBeforeBoot(execution)) {
+                work.add(CompletableFuture.supplyAsync(() -> settle(operator, task, execution), launcher));
             }
         }
-        return resumed;
+        return (int) work.stream().filter(CompletableFuture::join).count();
+    }
+
+    /** Resumes one orphan, or records how it ended when the dead JVM finished it but not its task. */
+    private boolean settle(JobOperator operator, AgentTask task, JobExecution execution) {
+        long exec = execution.getExecutionId();
+        BatchStatus status = execution.getBatchStatus();
+        try {
+            switch (status) {
+                case STARTING, STARTED -> {
+                    Properties force = new Properties();
+                    force.setProperty("jberet.restart.mode", "force");
+                    long next = operator.restart(exec, force);
+                    tasks.attachRecovered(task.id, exec, next);
+                    LOG.info(() -> "[task " + task.id + " exec " + next + "] execution " + exec + " was left " + status
+                            + " by a JVM that is gone; resumed from its checkpoint (iteration " + task.iterations + ")");
+                    return true;
+                }
+                case STOPPING -> taskStates.markEnded(task.id, exec, TaskState.STOPPED, "STOPPED",
+                        "the server went down while the task was stopping");
+                case COMPLETED -> taskStates.markEnded(task.id, exec, TaskState.COMPLETED, execution.getExitStatus(), null);
+                case FAILED, ABANDONED -> taskStates.markEnded(task.id, exec, TaskState.FAILED, execution.getExitStatus(),
+                        "execution " + exec + " ended " + status + " while the server went down");
+                case STOPPED -> taskStates.markEnded(task.id, exec, TaskState.STOPPED, execution.getExitStatus(), null);
+                default -> {
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "[task " + task.id + " exec " + exec + "] could not resume the orphaned execution;"
+                    + " the next sweep tries again", e);
+        }
+        return false;
     }
 
     private boolean createdBeforeBoot(JobExecution execution) {

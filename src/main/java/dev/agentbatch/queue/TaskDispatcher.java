@@ -2,6 +2,7 @@ package dev.agentbatch.queue;
 
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -14,6 +15,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.batch.operations.JobOperator;
 import jakarta.batch.runtime.BatchRuntime;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -41,6 +43,9 @@ public class TaskDispatcher {
 
     @Resource
     ManagedScheduledExecutorService executor;
+    /** Where job starts run, apart from the scheduler thread that runs the pass and waits for them. */
+    @Resource
+    ManagedExecutorService launcher;
 
     private final AtomicBoolean passQueued = new AtomicBoolean();
     private final Object passLock = new Object();
@@ -77,9 +82,11 @@ public class TaskDispatcher {
                 String node = config.nodeId();
                 int free = (int) (config.maxConcurrentTasks() - tasks.countRunning(node));
                 List<AgentTask> claimed = tasks.claim(node, free);
-                for (AgentTask task : claimed) {
-                    launch(task);
-                }
+                // started side by side: each start is a few repository writes, and a burst of hundreds of tasks
+                // must not queue behind them one by one (the pass itself stays single: claims never overlap)
+                CompletableFuture.allOf(claimed.stream()
+                        .map(task -> CompletableFuture.runAsync(() -> launch(task), launcher))
+                        .toArray(CompletableFuture[]::new)).join();
                 metrics.tasks(tasks.countByState());
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "dispatch pass failed; the next wake-up or sweep tries again", e);
