@@ -34,10 +34,11 @@ final class Help {
                       --json               print the task JSON instead of the id or the summary line
                   status ID [--json]       one task in detail
                   list [--state S] [--limit N] [--json]
-                                           tasks, newest first; S is PENDING, RUNNING, COMPLETED, FAILED or STOPPED
+                                           tasks, newest first; S is PENDING, RESTART_PENDING, STARTING,
+                                           RUNNING, COMPLETED, FAILED or STOPPED
                   transcript ID [--json]   the conversation, grouped by iteration, in-doubt tool calls marked
                   restart ID [--deadline D] [--max-iterations N] [--budget-tokens N] [--wait] [--timeout T] [--json]
-                                           restart a FAILED or STOPPED task
+                                           queue a restart of a FAILED or STOPPED task (from its checkpoint)
                   stop ID [--wait] [--timeout T] [--json]
                                            ask the server to stop a task
 

@@ -14,7 +14,8 @@ import java.util.Set;
  */
 final class TaskCommands {
 
-    private static final Set<String> STATES = Set.of("PENDING", "RUNNING", "COMPLETED", "FAILED", "STOPPED");
+    private static final Set<String> STATES = Set.of("PENDING", "RESTART_PENDING", "STARTING", "RUNNING", "COMPLETED",
+            "FAILED", "STOPPED");
 
     private final Context ctx;
     private final ApiClient api;
@@ -66,7 +67,7 @@ final class TaskCommands {
         if (state != null) {
             state = state.toUpperCase(Locale.ROOT);
             if (!STATES.contains(state)) {
-                throw CliException.usage("--state must be one of PENDING, RUNNING, COMPLETED, FAILED, STOPPED");
+                throw CliException.usage("--state must be one of PENDING, RESTART_PENDING, STARTING, RUNNING, COMPLETED, FAILED, STOPPED");
             }
         }
         Node page = api.list(state, args.integer("--limit", 1, Integer.MAX_VALUE));
@@ -100,7 +101,7 @@ final class TaskCommands {
         putLimits(body, args);
         Duration timeout = args.duration("--timeout");
         Node task = api.restart(id, body);
-        return acceptedOrFollow(args, task, id, timeout, "restarted");
+        return acceptedOrFollow(args, task, id, timeout, "restart queued for");
     }
 
     int stop(List<String> tokens) {

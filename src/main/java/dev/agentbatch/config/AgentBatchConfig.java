@@ -78,6 +78,15 @@ public class AgentBatchConfig {
                 .orElse(Duration.ofSeconds(5));
     }
 
+    /**
+     * How long an execution may be silent in the job repository, not running in this JVM, before the stranded-task
+     * sweep treats it as an orphan (one created before this deployment started is one at once).
+     */
+    public Duration strandedGrace() {
+        return get("AGENT_BATCH_STRANDED_GRACE_MS").map(Long::parseLong).map(Duration::ofMillis)
+                .orElse(Duration.ofSeconds(30));
+    }
+
     /** How long finished tasks and their job repository rows are kept (job agent-purge). */
     public int retentionDays() {
         return get("AGENT_BATCH_RETENTION_DAYS").map(Integer::parseInt).orElse(30);

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import dev.agentbatch.model.ChatMessage;
@@ -14,11 +15,14 @@ import dev.agentbatch.model.ModelJournal;
 import dev.agentbatch.model.ModelTurn;
 import dev.agentbatch.ops.AgentMetrics;
 import dev.agentbatch.task.AgentTask;
+import dev.agentbatch.task.ExitStatus;
 import dev.agentbatch.task.TaskMessage;
 import dev.agentbatch.task.TaskStore;
+import dev.agentbatch.task.UniqueViolation;
 import dev.agentbatch.tools.ToolRegistry;
 import jakarta.batch.api.BatchProperty;
 import jakarta.batch.api.chunk.AbstractItemReader;
+import jakarta.batch.runtime.BatchRuntime;
 import jakarta.batch.runtime.context.JobContext;
 import jakarta.batch.runtime.context.StepContext;
 import jakarta.enterprise.context.Dependent;
@@ -28,7 +32,8 @@ import jakarta.inject.Named;
 /**
  * Reads the next iteration: asks the model for its next turn, or replays the turn the model journal already
  * holds for that iteration (a restart never pays twice). Returns null after the final answer, which ends
- * the step. Checks the limits before every call and fails the task with a clear exit status when one is spent.
+ * the step, and at a stop request, which stops it at this iteration boundary. Checks the limits before every call
+ * and fails the task with a clear exit status when one is spent, or when the iteration is out of retries.
  */
 @Named("agentTurnReader")
 @Dependent
@@ -74,12 +79,20 @@ public class AgentTurnReader extends AbstractItemReader {
     private int lastRead;
     private int epoch;
     private Limits limits;
+    /** An answer received but not yet journaled (the journal's write failed): kept so that a retry does not pay again. */
+    private Answer unjournaled;
+
+    /** A model answer as received, with how long it took. */
+    private record Answer(int iteration, ModelTurn turn, long latencyMs) {
+    }
 
     @Override
     public void open(Serializable checkpoint) {
         id = Long.parseLong(taskId);
         AgentTask task = tasks.snapshot(id);
-        epoch = task.epoch;
+        if (epoch == 0) {
+            epoch = task.epoch; // the epoch this execution took in beforeJob; a reopen after a rollback keeps it
+        }
         lastRead = task.iterations;
         if (checkpoint instanceof AgentCheckpoint cp && cp.iterations() != task.iterations) {
             LOG.warning(() -> prefix() + "checkpoint says " + cp.iterations() + " iterations, the task "
@@ -93,44 +106,92 @@ public class AgentTurnReader extends AbstractItemReader {
     public Object readItem() {
         Instant iterationStart = Instant.now();
         long startedNanos = System.nanoTime();
+        int next = lastRead + 1;
+        IterationAttempts attempts = IterationAttempts.of(stepContext, next);
+        if (attempts.isExhausted()) {
+            throw new AgentFailure(ExitStatus.RETRIES_EXHAUSTED, "iteration " + next + " failed " + attempts.retries()
+                    + " times, past its retry limit; last error: " + attempts.lastError());
+        }
         AgentTask task = tasks.snapshot(id);
+        if (task.epoch != epoch) {
+            throw new AgentFailure(ExitStatus.FENCED, "execution " + jobContext.getExecutionId() + " carried task " + id
+                    + " at epoch " + epoch + " but the task is now at epoch " + task.epoch + ": a newer execution carries it");
+        }
+        if (task.stopRequestedAt != null) {
+            LOG.info(() -> prefix() + "stop requested at " + task.stopRequestedAt + ": stopping before iteration " + next);
+            BatchRuntime.getJobOperator().stop(jobContext.getExecutionId());
+            return null;
+        }
         List<TaskMessage> rows = tasks.messagesOutsideTransaction(id);
         List<ChatMessage> conversation = TaskStore.conversation(rows);
         ChatMessage last = conversation.get(conversation.size() - 1);
         if (last.isFinalAnswer()) {
             return null;
         }
-        int next = lastRead + 1;
         Instant deadlineAt = limits.check(next, task.totalTokens(), task.toolFailures, iterationStart);
         List<String> allowList = task.tools == null ? null : Arrays.asList(task.tools.split(","));
 
         Optional<ModelTurn> journaled = journal.find(id, next);
+        boolean replayed = journaled.isPresent();
         ModelTurn turn;
-        if (journaled.isPresent()) {
+        if (replayed) {
             turn = journaled.get();
             metrics.modelCall("replayed", null);
             LOG.info(() -> prefix() + "iteration " + next + ": replaying the journaled model answer (not paid again)");
+        } else if (unjournaled != null && unjournaled.iteration() == next) {
+            turn = keep(unjournaled);
         } else {
-            Duration timeout = Duration.between(Instant.now(), deadlineAt);
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw limits.deadlineFailure();
-            }
-            long start = System.nanoTime();
-            try {
-                turn = model.next(conversation, tools.specs(allowList), timeout);
-            } catch (RuntimeException e) {
-                RuntimeException failure = limits.runDeadlinePassed(Instant.now())
-                        ? limits.deadlineFailure() : FailureClassifier.classifyModelFailure(e);
-                metrics.modelCall(failure instanceof TransientFailure ? "transient_error" : "permanent_error", null);
-                throw failure;
-            }
-            long latencyMs = (System.nanoTime() - start) / 1_000_000;
-            metrics.modelCall("success", Duration.ofNanos(System.nanoTime() - start));
-            journal.record(id, next, jobContext.getExecutionId(), model.modelName(), turn, latencyMs);
+            turn = keep(ask(next, conversation, allowList, deadlineAt));
         }
         lastRead = next;
-        return new AgentTurn(id, jobContext.getExecutionId(), epoch, next, turn, journaled.isPresent(),
+        return new AgentTurn(id, jobContext.getExecutionId(), epoch, next, turn, replayed,
                 deadlineAt, allowList, startedNanos);
+    }
+
+    private Answer ask(int iteration, List<ChatMessage> conversation, List<String> allowList, Instant deadlineAt) {
+        Duration timeout = Duration.between(Instant.now(), deadlineAt);
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw limits.deadlineFailure();
+        }
+        long start = System.nanoTime();
+        ModelTurn turn;
+        try {
+            turn = model.next(conversation, tools.specs(allowList), timeout);
+        } catch (RuntimeException e) {
+            RuntimeException failure = limits.runDeadlinePassed(Instant.now())
+                    ? limits.deadlineFailure() : FailureClassifier.classifyModelFailure(e);
+            metrics.modelCall(failure instanceof TransientFailure ? "transient_error" : "permanent_error", null);
+            throw failure;
+        }
+        Duration latency = Duration.ofNanos(System.nanoTime() - start);
+        metrics.modelCall("success", latency);
+        return new Answer(iteration, turn, latency.toMillis());
+    }
+
+    /**
+     * Validates the answer, then journals it in a transaction of its own. The journal is insert-if-absent: when
+     * another execution of the task (a stale one, say) journaled this iteration first, its answer wins and is the
+     * one used, so the two never disagree and neither fails on the other's row.
+     */
+    private ModelTurn keep(Answer answer) {
+        int iteration = answer.iteration();
+        TurnValidator.validate(answer.turn(), iteration);
+        try {
+            journal.record(id, iteration, jobContext.getExecutionId(), model.modelName(), answer.turn(), answer.latencyMs());
+            unjournaled = null;
+            return answer.turn();
+        } catch (RuntimeException e) {
+            if (UniqueViolation.isCause(e)) {
+                unjournaled = null;
+                LOG.info(() -> prefix() + "iteration " + iteration + " was journaled by another execution first; using its answer");
+                return journal.find(id, iteration).orElseThrow(() -> e);
+            }
+            unjournaled = answer;
+            LOG.log(Level.WARNING, prefix() + "could not journal the model's answer of iteration " + iteration
+                    + "; kept in memory, the retry journals it without asking the model again", e);
+            throw new TransientFailure("could not journal the model's answer of iteration " + iteration + ": "
+                    + FailureClassifier.describe(e), null);
+        }
     }
 
     /**
@@ -140,15 +201,18 @@ public class AgentTurnReader extends AbstractItemReader {
      */
     @Override
     public void close() {
-        if (stepContext.getTransientUserData() instanceof BackoffRetryListener.RetryCount retries && retries.pending() != null) {
-            Duration pause = limits == null ? retries.pending().delay() : limits.capToRunDeadline(retries.pending().delay(), Instant.now());
-            stepContext.setTransientUserData(retries.taken());
-            LOG.info(() -> prefix() + "backing off " + pause.toMillis() + " ms before retry " + retries.count());
-            try {
-                Thread.sleep(pause.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        IterationAttempts attempts = IterationAttempts.current(stepContext);
+        Duration planned = attempts == null ? null : attempts.takePause();
+        if (planned == null) {
+            return;
+        }
+        Duration pause = limits == null ? planned : limits.capToRunDeadline(planned, Instant.now());
+        LOG.info(() -> prefix() + "backing off " + pause.toMillis() + " ms before retry " + attempts.retries()
+                + " of iteration " + attempts.iteration());
+        try {
+            Thread.sleep(pause.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -1,11 +1,12 @@
 package dev.agentbatch.loop;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Logger;
 
+import dev.agentbatch.ops.AgentMetrics;
+import dev.agentbatch.task.TaskStore;
 import jakarta.batch.api.BatchProperty;
 import jakarta.batch.api.chunk.listener.RetryProcessListener;
 import jakarta.batch.api.chunk.listener.RetryReadListener;
@@ -17,10 +18,13 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 /**
- * Plans the pause before a retry of the chunk, but does not take it: JBeret 3.1 calls retry listeners
- * <em>before</em> it rolls the failed chunk back, so a sleep here would hold the chunk's transaction (and its
- * database connection) open and run against its timeout. The plan goes to the step's transient data and
- * {@link AgentTurnReader#close()} sleeps it, after the rollback and before the retry's new transaction.
+ * Counts the retries of the iteration in flight against {@code retryLimit} (per iteration: see
+ * {@link IterationAttempts}) and plans the pause before the next attempt, but does not take it: JBeret 3.1 calls
+ * retry listeners <em>before</em> it rolls the failed chunk back, so a sleep here would hold the chunk's transaction
+ * (and its database connection) open and run against its timeout; {@link AgentTurnReader#close()} sleeps after the
+ * rollback. Nor does it throw when the iteration is out of retries (a throw here would still be inside JBeret's
+ * retry path): it marks the iteration exhausted and the reader fails the task on the next attempt, before calling
+ * anyone. Every retry is recorded in AGENT_RETRY, with its planned pause.
  */
 @Named("backoffRetryListener")
 @Dependent
@@ -33,8 +37,16 @@ public class BackoffRetryListener implements RetryReadListener, RetryProcessList
     @Inject
     StepContext stepContext;
     @Inject
-    dev.agentbatch.ops.AgentMetrics metrics;
+    AgentMetrics metrics;
+    @Inject
+    TaskStore tasks;
 
+    @Inject
+    @BatchProperty
+    String taskId;
+    @Inject
+    @BatchProperty
+    String retryLimit;
     @Inject
     @BatchProperty
     String baseMs;
@@ -47,10 +59,6 @@ public class BackoffRetryListener implements RetryReadListener, RetryProcessList
     @Inject
     @BatchProperty
     String jitter;
-
-    /** A pause to take before the next attempt. */
-    record Pending(int retry, Duration delay, String cause) {
-    }
 
     @Override
     public void onRetryReadException(Exception ex) {
@@ -68,25 +76,30 @@ public class BackoffRetryListener implements RetryReadListener, RetryProcessList
     }
 
     private void plan(Exception ex) {
-        metrics.retry();
-        int retry = stepContext.getTransientUserData() instanceof RetryCount c ? c.next() : 1;
-        Duration retryAfter = ex instanceof TransientFailure tf ? tf.retryAfter() : null;
-        Duration delay = Backoff.of(baseMs, factor, capMs, jitter)
-                .delay(retry, retryAfter, () -> ThreadLocalRandom.current().nextDouble());
-        stepContext.setTransientUserData(new RetryCount(retry, new Pending(retry, delay, ex.getMessage()), Instant.now()));
-        LOG.info(() -> LogPrefix.of(jobContext) + "retry " + retry + " of the iteration in "
-                + delay.toMillis() + " ms" + (retryAfter != null ? " (Retry-After " + retryAfter.toMillis() + " ms)" : "")
-                + ": " + ex.getMessage());
-    }
-
-    /** The retries of the current chunk, and the pause the next one still has to take (null once taken). */
-    record RetryCount(int count, Pending pending, Instant at) {
-        int next() {
-            return count + 1;
+        IterationAttempts attempts = IterationAttempts.current(stepContext);
+        if (attempts == null) {
+            return; // a failure before the first read: nothing to count against an iteration
         }
-
-        RetryCount taken() {
-            return new RetryCount(count, null, at);
+        int retry = attempts.retries() + 1;
+        int limit = Integer.parseInt(retryLimit.trim());
+        String prefix = "[task " + taskId + " exec " + jobContext.getExecutionId() + "] ";
+        Duration delay = null;
+        if (retry > limit) {
+            attempts.exhausted(ex.getMessage());
+            LOG.warning(() -> prefix + "iteration " + attempts.iteration() + " failed " + retry + " times, more than its "
+                    + limit + " retries (retryLimit): " + ex.getMessage());
+        } else {
+            metrics.retry();
+            Duration retryAfter = ex instanceof TransientFailure tf ? tf.retryAfter() : null;
+            delay = Backoff.of(baseMs, factor, capMs, jitter)
+                    .delay(retry, retryAfter, () -> ThreadLocalRandom.current().nextDouble());
+            attempts.retryAfter(delay);
+            Duration planned = delay;
+            LOG.info(() -> prefix + "retry " + retry + " of " + limit + " of iteration " + attempts.iteration() + " in "
+                    + planned.toMillis() + " ms" + (retryAfter != null ? " (Retry-After " + retryAfter.toMillis() + " ms)" : "")
+                    + ": " + ex.getMessage());
         }
+        tasks.recordRetry(Long.parseLong(taskId), attempts.iteration(), retry, delay, ex.getMessage(),
+                jobContext.getExecutionId());
     }
 }

@@ -1,5 +1,6 @@
 package dev.agentbatch.loop;
 
+import dev.agentbatch.task.ExitStatus;
 import java.util.List;
 
 import com.openai.errors.OpenAIInvalidDataException;
@@ -34,12 +35,12 @@ public final class FailureClassifier {
                 return new TransientFailure("model answered HTTP " + status + ": " + describe(e), null,
                         retryAfter(service.headers()));
             }
-            return new AgentFailure(AgentFailure.MODEL_ERROR, "model answered HTTP " + status + ": " + describe(e));
+            return new AgentFailure(ExitStatus.MODEL_ERROR, "model answered HTTP " + status + ": " + describe(e));
         }
         if (e instanceof OpenAIInvalidDataException || e instanceof MalformedModelResponse) {
-            return new AgentFailure(AgentFailure.MODEL_ERROR, "model answer is not a usable chat completion: " + describe(e));
+            return new AgentFailure(ExitStatus.MODEL_ERROR, "model answer is not a usable chat completion: " + describe(e));
         }
-        return new AgentFailure(AgentFailure.MODEL_ERROR, "model call failed: " + e.getClass().getSimpleName() + ": " + describe(e));
+        return new AgentFailure(ExitStatus.MODEL_ERROR, "model call failed: " + e.getClass().getSimpleName() + ": " + describe(e));
     }
 
     static String describe(Throwable e) {

@@ -1,5 +1,6 @@
 package dev.agentbatch.loop;
 
+import dev.agentbatch.task.ExitStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -28,15 +29,15 @@ record Limits(int maxIterations, Long budgetTokens, Duration runDeadline, Instan
      */
     Instant check(int nextIteration, long tokensUsed, int toolFailures, Instant now) {
         if (toolFailures > toolFailureLimit) {
-            throw new AgentFailure(AgentFailure.TOOL_FAILURES, toolFailures + " tool calls failed, more than the skip limit of "
+            throw new AgentFailure(ExitStatus.TOOL_FAILURES, toolFailures + " tool calls failed, more than the skip limit of "
                     + toolFailureLimit + "; the last errors are in the transcript");
         }
         if (nextIteration > maxIterations) {
-            throw new AgentFailure(AgentFailure.ITERATION_LIMIT,
+            throw new AgentFailure(ExitStatus.ITERATION_LIMIT,
                     "the task used its " + maxIterations + " iterations without a final answer");
         }
         if (budgetTokens != null && tokensUsed >= budgetTokens) {
-            throw new AgentFailure(AgentFailure.BUDGET_EXCEEDED,
+            throw new AgentFailure(ExitStatus.BUDGET_EXCEEDED,
                     "the task used " + tokensUsed + " tokens of its budget of " + budgetTokens);
         }
         if (runDeadlinePassed(now)) {
@@ -65,7 +66,7 @@ record Limits(int maxIterations, Long budgetTokens, Duration runDeadline, Instan
     }
 
     AgentFailure deadlineFailure() {
-        return new AgentFailure(AgentFailure.DEADLINE_EXCEEDED,
+        return new AgentFailure(ExitStatus.DEADLINE_EXCEEDED,
                 "the task's deadline of " + runDeadline + " from its first start (" + runStartedAt + ") has passed");
     }
 

@@ -2,6 +2,8 @@ package dev.agentbatch.loop;
 
 import java.util.logging.Logger;
 
+import dev.agentbatch.task.ExitStatus;
+
 import jakarta.batch.api.listener.AbstractStepListener;
 import jakarta.batch.runtime.context.JobContext;
 import jakarta.batch.runtime.context.StepContext;
@@ -45,9 +47,11 @@ public class StepFailureListener extends AbstractStepListener {
                 return new FailureInfo(af.exitStatus(), af.getMessage());
             }
             if (t instanceof TransientFailure tf) {
-                return new FailureInfo("RETRIES_EXHAUSTED", "retries exhausted; last error: " + tf.getMessage());
+                // a retryable failure only reaches the step when JBeret's own retry-limit (the execution's budget) is spent
+                return new FailureInfo(ExitStatus.RETRY_BUDGET_EXHAUSTED, "the execution used its whole retry budget"
+                        + " (job parameter retryBudget); last error: " + tf.getMessage());
             }
         }
-        return new FailureInfo("FAILED", FailureClassifier.describe(e));
+        return new FailureInfo(ExitStatus.FAILED, FailureClassifier.describe(e));
     }
 }

@@ -1,6 +1,7 @@
 package dev.agentbatch.loop;
 
 import java.time.Instant;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -8,6 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.agentbatch.config.Json;
 import dev.agentbatch.model.ToolCall;
+import dev.agentbatch.ops.FaultInjection;
+import dev.agentbatch.task.ExitStatus;
 import dev.agentbatch.tools.AgentTool;
 import dev.agentbatch.tools.ToolCallRecord;
 import dev.agentbatch.tools.ToolContext;
@@ -35,6 +38,8 @@ public class ToolInvoker {
     ToolRegistry registry;
     @Inject
     dev.agentbatch.ops.AgentMetrics metrics;
+    @Inject
+    FaultInjection faults;
 
     public ToolOutcome invoke(AgentTurn turn, ToolCall call) {
         AgentTool tool;
@@ -56,7 +61,7 @@ public class ToolInvoker {
             String result = tool.execute(arguments(call), new ToolContext(turn.taskId(), turn.iteration(), call.id(),
                     ToolContext.idempotencyKey(turn.taskId(), turn.iteration(), call.id()), turn.deadline()));
             metrics.toolCall(call.name(), "completed");
-            return new ToolOutcome(call.id(), call.name(), result, false, false,
+            return new ToolOutcome(call.id(), call.name(), result, false, false, false,
                     ToolLedger.record(turn.taskId(), turn.iteration(), call, turn.executionId(), started,
                             ToolCallRecord.State.COMPLETED, result, null));
         } catch (ToolFailure f) {
@@ -66,7 +71,7 @@ public class ToolInvoker {
             }
             return inlineFailure(turn, call, f.getMessage(), started);
         } catch (RuntimeException e) {
-            LOG.log(java.util.logging.Level.WARNING, prefix(turn) + "tool " + call.name() + " crashed", e);
+            LOG.log(Level.WARNING, prefix(turn) + "tool " + call.name() + " crashed", e);
             return inlineFailure(turn, call, "tool " + call.name() + " crashed: " + e, started);
         }
     }
@@ -75,12 +80,16 @@ public class ToolInvoker {
         metrics.toolCall(call.name(), "failed");
         metrics.skip();
         LOG.info(() -> prefix(turn) + "iteration " + turn.iteration() + ": " + call.name() + " failed: " + message);
-        return new ToolOutcome(call.id(), call.name(), errorText(message), false, true,
+        return new ToolOutcome(call.id(), call.name(), errorText(message), false, true, false,
                 ToolLedger.record(turn.taskId(), turn.iteration(), call, turn.executionId(), started,
                         ToolCallRecord.State.FAILED, null, message));
     }
 
-    /** A side effect: STARTED and finished in transactions of their own, around the call, by idempotency key. */
+    /**
+     * A side effect: STARTED and finished in transactions of their own, around the call, by idempotency key. What the
+     * ledger says is never weakened: a call whose effect may have happened stays in doubt, and an effect that happened
+     * but could not be recorded is retried (in doubt, same key), never reported to the model as a failure.
+     */
     private ToolOutcome ledgered(AgentTurn turn, ToolCall call, AgentTool tool) {
         String prefix = prefix(turn);
         var previous = ledger.find(turn.taskId(), turn.iteration(), call.id());
@@ -91,39 +100,79 @@ public class ToolInvoker {
                     + ") already " + done.state + " in the ledger; reusing its result, not running it again");
             boolean failed = done.state == ToolCallRecord.State.FAILED;
             metrics.toolCall(call.name(), "reused");
-            return new ToolOutcome(call.id(), call.name(), failed ? errorText(done.error) : done.result, done.inDoubt, failed, null);
+            return new ToolOutcome(call.id(), call.name(), failed ? errorText(done.error) : done.result, done.inDoubt,
+                    failed, true, null);
         }
-        ToolCallRecord row = ledger.begin(turn.taskId(), turn.iteration(), call, turn.executionId());
+        ToolCallRecord row;
+        try {
+            row = ledger.begin(turn.taskId(), turn.epoch(), turn.iteration(), call, turn.executionId());
+        } catch (ToolLedger.Fenced fenced) {
+            throw new AgentFailure(ExitStatus.FENCED, "execution " + turn.executionId() + ": " + fenced.getMessage());
+        }
         if (row.inDoubt) {
             metrics.toolCallInDoubt(call.name());
             LOG.warning(() -> prefix + "iteration " + turn.iteration() + ": " + call.name() + " (" + call.id()
-                    + ") was STARTED by an earlier attempt that did not finish: effect in doubt, running again with key "
+                    + ") may have had its effect in an earlier attempt: effect in doubt, running again with key "
                     + row.idempotencyKey);
         }
+        String result;
         try {
-            String result = tool.execute(arguments(call), new ToolContext(turn.taskId(), turn.iteration(), call.id(),
+            result = tool.execute(arguments(call), new ToolContext(turn.taskId(), turn.iteration(), call.id(),
                     row.idempotencyKey, turn.deadline()));
-            ledger.finish(row.id, ToolCallRecord.State.COMPLETED, result, null);
-            metrics.toolCall(call.name(), "completed");
-            return new ToolOutcome(call.id(), call.name(), result, row.inDoubt, false, null);
         } catch (ToolFailure f) {
             if (f.isTransient()) {
-                ledger.finish(row.id, ToolCallRecord.State.RETRYING, null, f.getMessage());
+                ToolCallRecord.State state = f.mayHaveHappened() ? ToolCallRecord.State.IN_DOUBT : ToolCallRecord.State.RETRYING;
+                finishOrLeaveStarted(turn, row, state, null, f.getMessage());
                 metrics.toolCall(call.name(), "retrying");
-                throw new TransientFailure("tool " + call.name() + " failed transiently: " + f.getMessage(), null);
+                throw new TransientFailure("tool " + call.name() + " failed transiently"
+                        + (f.mayHaveHappened() ? " (its effect may have happened; the retry uses the same key)" : "")
+                        + ": " + f.getMessage(), null);
             }
-            ledger.finish(row.id, ToolCallRecord.State.FAILED, null, f.getMessage());
+            finishOrRetry(turn, call, row, ToolCallRecord.State.FAILED, null, f.getMessage());
             metrics.toolCall(call.name(), "failed");
             metrics.skip();
             LOG.info(() -> prefix + "iteration " + turn.iteration() + ": " + call.name() + " failed: " + f.getMessage());
-            return new ToolOutcome(call.id(), call.name(), errorText(f.getMessage()), row.inDoubt, true, null);
+            return new ToolOutcome(call.id(), call.name(), errorText(f.getMessage()), row.inDoubt, true, false, null);
         } catch (RuntimeException e) {
-            String message = "tool " + call.name() + " crashed: " + e;
-            ledger.finish(row.id, ToolCallRecord.State.FAILED, null, message);
+            String message = "tool " + call.name() + " crashed (its effect is unknown): " + e;
+            LOG.log(Level.WARNING, prefix + message, e);
+            finishOrRetry(turn, call, row, ToolCallRecord.State.FAILED, null, message);
             metrics.toolCall(call.name(), "failed");
             metrics.skip();
-            LOG.log(java.util.logging.Level.WARNING, prefix + message, e);
-            return new ToolOutcome(call.id(), call.name(), errorText(message), row.inDoubt, true, null);
+            return new ToolOutcome(call.id(), call.name(), errorText(message), row.inDoubt, true, false, null);
+        }
+        finishOrRetry(turn, call, row, ToolCallRecord.State.COMPLETED, result, null);
+        metrics.toolCall(call.name(), "completed");
+        return new ToolOutcome(call.id(), call.name(), result, row.inDoubt, false, false, null);
+    }
+
+    /**
+     * Records how the call ended. When that write fails, the row stays STARTED and the iteration is retried: the call
+     * runs again in doubt with the same key, which is what the effect (done or not) calls for. Never "the tool
+     * failed" for a call that succeeded.
+     */
+    private void finishOrRetry(AgentTurn turn, ToolCall call, ToolCallRecord row, ToolCallRecord.State state, String result,
+                               String error) {
+        try {
+            ledger.finish(row.id, state, result, error);
+            faults.halt(FaultInjection.AFTER_EFFECT, turn.taskId());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, prefix(turn) + "iteration " + turn.iteration() + ": " + call.name() + " (" + call.id()
+                    + ") ran but its " + state + " could not be recorded; the iteration is retried and the call runs"
+                    + " again in doubt with key " + row.idempotencyKey, e);
+            throw new TransientFailure("tool " + call.name() + " ran but its outcome could not be recorded: "
+                    + FailureClassifier.describe(e), null);
+        }
+    }
+
+    /** On the way to a retry anyway: if the ledger cannot be written the row stays STARTED, which reads as in doubt. */
+    private void finishOrLeaveStarted(AgentTurn turn, ToolCallRecord row, ToolCallRecord.State state, String result,
+                                      String error) {
+        try {
+            ledger.finish(row.id, state, result, error);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, prefix(turn) + "could not record " + state + " for " + row.toolCallId
+                    + "; it stays STARTED, so the retry runs it in doubt", e);
         }
     }
 

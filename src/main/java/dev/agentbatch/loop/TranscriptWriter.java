@@ -6,9 +6,10 @@ import java.util.logging.Logger;
 
 import dev.agentbatch.model.ChatMessage;
 import dev.agentbatch.ops.AgentMetrics;
+import dev.agentbatch.task.ExitStatus;
 import dev.agentbatch.task.TurnRecorder;
+import dev.agentbatch.tools.ToolCallRecord;
 import jakarta.batch.api.chunk.AbstractItemWriter;
-import jakarta.batch.runtime.context.StepContext;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -26,8 +27,6 @@ public class TranscriptWriter extends AbstractItemWriter {
     @Inject
     TurnRecorder recorder;
     @Inject
-    StepContext stepContext;
-    @Inject
     AgentMetrics metrics;
 
     @Override
@@ -41,24 +40,25 @@ public class TranscriptWriter extends AbstractItemWriter {
         AgentTurn turn = processed.turn();
         String prefix = "[task " + turn.taskId() + " exec " + turn.executionId() + "] ";
         List<TurnRecorder.ToolMessage> tools = new ArrayList<>();
-        List<dev.agentbatch.tools.ToolCallRecord> inline = new ArrayList<>();
+        List<ToolCallRecord> inline = new ArrayList<>();
         int failures = 0;
         for (ToolOutcome o : processed.outcomes()) {
-            tools.add(new TurnRecorder.ToolMessage(ChatMessage.tool(o.toolCallId(), o.toolName(), o.content()), o.inDoubt()));
+            tools.add(new TurnRecorder.ToolMessage(ChatMessage.tool(o.toolCallId(), o.toolName(), o.content()),
+                    o.inDoubt(), o.reused()));
             failures += o.failed() ? 1 : 0;
             if (o.inlineRecord() != null) {
                 inline.add(o.inlineRecord());
             }
         }
-        boolean written = recorder.record(turn.taskId(), turn.executionId(), turn.epoch(), turn.iteration(), turn.model().message(),
-                tools, inline, turn.model().usage(), failures);
+        long tookMs = (System.nanoTime() - turn.startedNanos()) / 1_000_000;
+        boolean written = recorder.record(new TurnRecorder.Iteration(turn.taskId(), turn.executionId(), turn.epoch(),
+                turn.iteration(), turn.model().message(), turn.replayed(), tookMs, turn.model().usage(), tools, inline,
+                failures));
         if (!written) {
-            throw new AgentFailure(AgentFailure.FENCED, "execution " + turn.executionId() + " no longer owns task "
+            throw new AgentFailure(ExitStatus.FENCED, "execution " + turn.executionId() + " no longer owns task "
                     + turn.taskId() + " at epoch " + turn.epoch() + " and iteration " + (turn.iteration() - 1)
                     + ": a newer execution carries it; nothing written");
         }
-        stepContext.setTransientUserData(null); // the iteration made it: the next one starts a fresh retry count
-        long tookMs = (System.nanoTime() - turn.startedNanos()) / 1_000_000;
         metrics.iteration(java.time.Duration.ofMillis(tookMs), turn.model().usage().promptTokens(),
                 turn.model().usage().completionTokens());
         int toolCalls = processed.outcomes().size();

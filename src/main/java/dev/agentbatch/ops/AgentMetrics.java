@@ -25,6 +25,7 @@ public class AgentMetrics {
     MeterRegistry registry;
 
     private final Map<TaskState, AtomicLong> tasksByState = new EnumMap<>(TaskState.class);
+    private final AtomicLong queueDepth = new AtomicLong();
     private BucketHistogram iterationDuration;
     private BucketHistogram modelLatency;
 
@@ -41,7 +42,7 @@ public class AgentMetrics {
             tasksByState.put(state, value);
             registry.gauge("agent_batch.tasks", Tags.of("state", state.name()), value, AtomicLong::get);
         }
-        registry.gauge("agent_batch.queue.depth", Tags.empty(), tasksByState.get(TaskState.PENDING), AtomicLong::get);
+        registry.gauge("agent_batch.queue.depth", Tags.empty(), queueDepth, AtomicLong::get);
         iterationDuration = new BucketHistogram(registry, "agent_batch.iteration.duration.seconds");
         modelLatency = new BucketHistogram(registry, "agent_batch.model.latency.seconds");
     }
@@ -59,9 +60,15 @@ public class AgentMetrics {
         }
     }
 
+    /** One pass of the dispatcher ended (woken or swept): its liveness, and a clock tests can wait on. */
+    public void dispatchPass() {
+        registry.counter("agent_batch.dispatch.passes", Tags.empty()).increment();
+    }
+
     /** Called by the dispatcher with a fresh count of the tasks by state. */
     public void tasks(Map<TaskState, Long> counts) {
         tasksByState.forEach((state, value) -> value.set(counts.getOrDefault(state, 0L)));
+        queueDepth.set(counts.entrySet().stream().filter(e -> e.getKey().isQueued()).mapToLong(Map.Entry::getValue).sum());
     }
 
     public void iteration(Duration took, long promptTokens, long completionTokens) {

@@ -41,8 +41,8 @@ public class RetentionPurger extends AbstractBatchlet {
         int batch;
         do {
             batch = store.purgeBatch(cutoff, size);
-            tasks += batch;
-        } while (batch == size && !stopRequested);
+            tasks += Math.max(batch, 0);
+        } while (batch > 0 && !stopRequested);
         int jobs = store.purgeOwnExecutions(cutoff, jobContext.getInstanceId());
         int purged = tasks;
         LOG.info(() -> "[exec " + jobContext.getExecutionId() + "] purge: " + purged + " task(s) ended before " + cutoff

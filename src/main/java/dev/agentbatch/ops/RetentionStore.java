@@ -1,7 +1,9 @@
 package dev.agentbatch.ops;
 
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import dev.agentbatch.task.TaskState;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,30 +18,54 @@ import jakarta.transaction.Transactional;
 @ApplicationScoped
 public class RetentionStore {
 
+    private static final String RUNNING_EXECUTION = "select 1 from JOB_EXECUTION e where e.BATCHSTATUS in"
+            + " ('STARTING', 'STARTED', 'STOPPING')";
     private static final String EXECUTIONS_OF = "select JOBEXECUTIONID from JOB_EXECUTION where JOBINSTANCEID in (:instances)";
 
     @PersistenceContext
     EntityManager em;
 
-    /** @return how many tasks this batch removed */
+    /**
+     * Removes up to {@code size} tasks that ended before {@code cutoff}, and are still ended now: the tasks are locked
+     * (a restart through the API waits for this transaction), and a task whose job instance has an execution that is
+     * not over (a jboss-cli {@code restart-job} whose listener has not run yet) is kept. The job instances are locked
+     * before that last check, so an execution inserted after it cannot slip in.
+     *
+     * @return how many tasks this batch removed; -1 when it found candidates but all were kept
+     */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public int purgeBatch(Instant cutoff, int size) {
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("select ID, JOB_INSTANCE_ID from AGENT_TASK where STATE in (?1, ?2, ?3)"
-                        + " and ENDED_AT < ?4 order by ID")
+        List<Object[]> rows = em.createNativeQuery("select t.ID, t.JOB_INSTANCE_ID from AGENT_TASK t"
+                        + " where t.STATE in (?1, ?2, ?3) and t.ENDED_AT < ?4 and not exists (" + RUNNING_EXECUTION
+                        + " and e.JOBINSTANCEID = t.JOB_INSTANCE_ID) order by t.ID fetch first " + size + " rows only for update")
                 .setParameter(1, TaskState.COMPLETED.name()).setParameter(2, TaskState.FAILED.name())
                 .setParameter(3, TaskState.STOPPED.name()).setParameter(4, cutoff)
-                .setMaxResults(size).getResultList();
+                .getResultList();
         if (rows.isEmpty()) {
             return 0;
         }
-        List<Long> tasks = rows.stream().map(r -> ((Number) r[0]).longValue()).toList();
-        List<Long> instances = rows.stream().filter(r -> r[1] != null).map(r -> ((Number) r[1]).longValue()).toList();
-        for (String table : List.of("AGENT_MESSAGE", "AGENT_MODEL_CALL", "AGENT_TOOL_LEDGER")) {
+        Set<Long> instances = new HashSet<>();
+        rows.stream().filter(r -> r[1] != null).forEach(r -> instances.add(((Number) r[1]).longValue()));
+        if (!instances.isEmpty()) {
+            em.createNativeQuery("select JOBINSTANCEID from JOB_INSTANCE where JOBINSTANCEID in (:i) for update")
+                    .setParameter("i", instances).getResultList();
+            @SuppressWarnings("unchecked")
+            List<Number> busy = em.createNativeQuery(RUNNING_EXECUTION.replace("select 1", "select e.JOBINSTANCEID")
+                    + " and e.JOBINSTANCEID in (:i)").setParameter("i", instances).getResultList();
+            busy.forEach(b -> instances.remove(b.longValue()));
+        }
+        List<Long> tasks = rows.stream()
+                .filter(r -> r[1] == null || instances.contains(((Number) r[1]).longValue()))
+                .map(r -> ((Number) r[0]).longValue()).toList();
+        if (tasks.isEmpty()) {
+            return -1;
+        }
+        for (String table : List.of("AGENT_MESSAGE", "AGENT_MODEL_CALL", "AGENT_TOOL_LEDGER", "AGENT_RETRY")) {
             em.createNativeQuery("delete from " + table + " where TASK_ID in (:tasks)").setParameter("tasks", tasks).executeUpdate();
         }
         if (!instances.isEmpty()) {
-            deleteInstances(instances);
+            deleteInstances(List.copyOf(instances));
         }
         em.createNativeQuery("delete from AGENT_TASK where ID in (:tasks)").setParameter("tasks", tasks).executeUpdate();
         return tasks.size();

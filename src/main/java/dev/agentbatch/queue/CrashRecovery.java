@@ -1,8 +1,8 @@
 package dev.agentbatch.queue;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
@@ -10,28 +10,37 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import dev.agentbatch.config.AgentBatchConfig;
+import dev.agentbatch.ops.FaultInjection;
 import dev.agentbatch.task.AgentTask;
-import dev.agentbatch.task.TaskState;
+import dev.agentbatch.task.ExecutionOutcome;
 import dev.agentbatch.task.TaskStore;
 import jakarta.annotation.Resource;
-import jakarta.batch.operations.JobOperator;
 import jakarta.batch.runtime.BatchRuntime;
 import jakarta.batch.runtime.BatchStatus;
-import jakarta.batch.runtime.JobExecution;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 /**
- * Resumes the tasks a dead JVM left behind. After {@code kill -9} (and even after a graceful shutdown) JBeret
- * leaves the execution STARTED in the job repository forever and nothing in WildFly looks at it again (upstream
- * JBERET-655). A task of this node whose execution is still STARTING/STARTED, was created before this deployment
- * started, and is not running in this JVM is an orphan: it is restarted with {@code jberet.restart.mode=force},
- * which marks it FAILED and resumes it from its last checkpoint. Not JBeret's default {@code detect} mode: that
- * mode decides "still running" from whether the job XML is cached in this JVM, and the JDBC repository attaches
- * the cached job to every instance it loads once any agent-task job has run here (JBERET000647 for every orphan
- * after the first). Our own test above is the authority. Runs at boot and on every sweep; it can only ever pick up
- * executions of an earlier JVM, so it never starts a second live execution of a task.
+ * Makes every RUNNING task of this node true again when no live execution backs it, whatever the cause: the JVM that
+ * ran it died ({@code kill -9}, a graceful shutdown: JBeret leaves the execution STARTED forever, upstream
+ * JBERET-655), recording its end failed, or a crash fell between a restart and its attach. Runs at boot and on every
+ * dispatcher pass (the stranded-task sweep), so such a task holds a slot of the cap for one pass at most.
+ *
+ * <p>It decides from the <em>latest</em> JOB_EXECUTION of the task's job instance, read from the table, never from
+ * the execution the task last recorded (which may be older):
+ * <ul>
+ * <li>running in this JVM: the task follows it;</li>
+ * <li>ended: the task is settled as {@link ExecutionOutcome} reads the row;</li>
+ * <li>STARTING/STARTED and created before this deployment started (or silent for longer than the grace period): an
+ * orphan; restarted with {@code jberet.restart.mode=force}, which marks it FAILED and resumes from its checkpoint,
+ * then the task follows the new execution. Not JBeret's default {@code detect} mode: it decides "still running" from
+ * its cache of job definitions and refuses every orphan after the first one (JBERET000647);</li>
+ * <li>STOPPING and orphaned: someone asked it to stop; it is marked STOPPED, and so is the task;</li>
+ * <li>STARTING or younger than the grace period: left alone (being started, or just ending).</li>
+ * </ul>
+ * Each step is idempotent: a crash at any point (after the force restart, before the attach) is finished by the next
+ * run, which starts again from the latest execution; only the newest execution can ever commit (epoch fence).
  */
 @ApplicationScoped
 public class CrashRecovery {
@@ -43,68 +52,97 @@ public class CrashRecovery {
     @Inject
     TaskStore taskStates;
     @Inject
+    ExecutionRows executions;
+    @Inject
     AgentBatchConfig config;
     @Inject
     LiveExecutions live;
+    @Inject
+    FaultInjection faults;
     @Resource
     ManagedExecutorService launcher;
 
-    private final Instant bootTime = Instant.now();
-
     /** @return how many orphaned executions were resumed (side by side: a reboot may find hundreds) */
-    public int resumeOrphans() {
-        JobOperator operator = BatchRuntime.getJobOperator();
+    public int reconcile() {
         List<CompletableFuture<Boolean>> work = new ArrayList<>();
         for (AgentTask task : tasks.runningOn(config.nodeId())) {
-            Long exec = task.jobExecutionId;
-            if (exec == null || live.contains(exec)) {
+            if (task.jobExecutionId != null && live.contains(task.jobExecutionId)) {
                 continue;
             }
-            JobExecution execution = operator.getJobExecution(exec);
-            if (createdBeforeBoot(execution)) {
-                work.add(CompletableFuture.supplyAsync(() -> settle(operator, task, execution), launcher));
-            }
+            work.add(CompletableFuture.supplyAsync(() -> reconcile(task), launcher));
         }
         return (int) work.stream().filter(CompletableFuture::join).count();
     }
 
-    /** Resumes one orphan, or records how it ended when the dead JVM finished it but not its task. */
-    private boolean settle(JobOperator operator, AgentTask task, JobExecution execution) {
-        long exec = execution.getExecutionId();
-        BatchStatus status = execution.getBatchStatus();
+    private boolean reconcile(AgentTask task) {
         try {
-            switch (status) {
-                case STARTING, STARTED -> {
-                    Properties force = new Properties();
-                    force.setProperty("jberet.restart.mode", "force");
-                    long next = operator.restart(exec, force);
-                    tasks.attachRecovered(task.id, exec, next);
-                    LOG.info(() -> "[task " + task.id + " exec " + next + "] execution " + exec + " was left " + status
-                            + " by a JVM that is gone; resumed from its checkpoint (iteration " + task.iterations + ")");
-                    return true;
-                }
-                case STOPPING -> taskStates.markEnded(task.id, exec, TaskState.STOPPED, "STOPPED",
-                        "the server went down while the task was stopping");
-                case COMPLETED -> taskStates.markEnded(task.id, exec, TaskState.COMPLETED, execution.getExitStatus(), null);
-                case FAILED, ABANDONED -> taskStates.markEnded(task.id, exec, TaskState.FAILED, execution.getExitStatus(),
-                        "execution " + exec + " ended " + status + " while the server went down");
-                case STOPPED -> taskStates.markEnded(task.id, exec, TaskState.STOPPED, execution.getExitStatus(), null);
-                default -> {
-                }
+            if (task.jobInstanceId == null) {
+                return false; // RUNNING only ever follows markStarted, which records the instance
             }
+            ExecutionRows.Row latest = executions.latestOf(task.jobInstanceId).orElse(null);
+            if (latest == null || live.contains(latest.executionId())) {
+                if (latest != null) {
+                    tasks.follow(task.id, task.jobExecutionId, latest.executionId());
+                }
+                return false;
+            }
+            if (task.jobExecutionId == null || latest.executionId() != task.jobExecutionId) {
+                if (!tasks.follow(task.id, task.jobExecutionId, latest.executionId())) {
+                    return false; // the task moved meanwhile: the next pass looks again
+                }
+                LOG.info(() -> "[task " + task.id + " exec " + latest.executionId() + "] follows the latest execution of its"
+                        + " job instance (it recorded " + task.jobExecutionId + ")");
+            }
+            return settle(task, latest);
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "[task " + task.id + " exec " + exec + "] could not resume the orphaned execution;"
-                    + " the next sweep tries again", e);
+            LOG.log(Level.WARNING, "[task " + task.id + " exec " + task.jobExecutionId + "] could not reconcile the task"
+                    + " with the job repository; the next pass tries again", e);
+            return false;
+        }
+    }
+
+    private boolean settle(AgentTask task, ExecutionRows.Row latest) {
+        long exec = latest.executionId();
+        boolean orphan = live.bootedAfter(latest.createTime()) || silentFor(latest, config.strandedGrace());
+        switch (latest.batchStatus()) {
+            case STARTING, STARTED -> {
+                if (!orphan) {
+                    return false;
+                }
+                Properties force = new Properties();
+                force.setProperty("jberet.restart.mode", "force");
+                long next = BatchRuntime.getJobOperator().restart(exec, force);
+                faults.halt(FaultInjection.AFTER_RECOVERY_RESTART, task.id);
+                tasks.follow(task.id, exec, next);
+                LOG.info(() -> "[task " + task.id + " exec " + next + "] execution " + exec + " was left " + latest.batchStatus()
+                        + " by a JVM that is gone; resumed from its checkpoint (iteration " + task.iterations + ")");
+                return true;
+            }
+            case STOPPING -> {
+                if (!orphan) {
+                    return false;
+                }
+                executions.markStopped(exec);
+                record(task, exec, ExecutionOutcome.of(BatchStatus.STOPPED, null),
+                        "the server went down while the task was stopping");
+            }
+            default -> record(task, exec, ExecutionOutcome.of(latest.batchStatus(), latest.exitStatus()),
+                    latest.batchStatus() == BatchStatus.COMPLETED ? null
+                            : "execution " + exec + " ended " + latest.batchStatus() + " (" + latest.exitStatus() + ")"
+                            + " but the task did not record it; settled from the job repository");
         }
         return false;
     }
 
-    private boolean createdBeforeBoot(JobExecution execution) {
-        Date created = execution.getCreateTime();
-        return created != null && created.toInstant().isBefore(bootTime);
+    private void record(AgentTask task, long exec, ExecutionOutcome outcome, String error) {
+        if (taskStates.settle(task.id, exec, outcome, error)) {
+            LOG.info(() -> "[task " + task.id + " exec " + exec + "] settled from the job repository: " + outcome.state()
+                    + " (" + outcome.exitStatus() + ")");
+        }
     }
 
-    public List<Long> liveExecutions() {
-        return live.snapshot();
+    private static boolean silentFor(ExecutionRows.Row row, Duration grace) {
+        Instant last = row.lastUpdatedTime() != null ? row.lastUpdatedTime() : row.createTime();
+        return last != null && last.plus(grace).isBefore(Instant.now());
     }
 }

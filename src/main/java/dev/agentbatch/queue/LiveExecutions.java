@@ -1,14 +1,27 @@
 package dev.agentbatch.queue;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 
-/** The job executions running in this JVM right now, as the job listener sees them begin and end. */
+/**
+ * The job executions running in this JVM right now, as the job listener sees them begin and end, and when this
+ * deployment started: an execution created before that and still "running" in the repository is an orphan.
+ */
 @ApplicationScoped
 public class LiveExecutions {
+
+    private final Instant since = Instant.now();
+
+    /** Created with the deployment, not at first use: {@link #since} is the deployment's start. */
+    void deployed(@Observes @Initialized(ApplicationScoped.class) Object event) {
+        // nothing to do: observing the event is what instantiates the bean now
+    }
 
     private final Set<Long> executions = ConcurrentHashMap.newKeySet();
 
@@ -22,6 +35,11 @@ public class LiveExecutions {
 
     public boolean contains(long executionId) {
         return executions.contains(executionId);
+    }
+
+    /** Whether this deployment started after {@code created}: an execution created then belongs to an earlier JVM. */
+    public boolean bootedAfter(Instant created) {
+        return created != null && created.isBefore(since);
     }
 
     public List<Long> snapshot() {

@@ -22,7 +22,7 @@ public class QueueLifecycle {
     AgentBatchConfig config;
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object event) {
-        int released = tasks.releaseUnstartedClaims(config.nodeId());
+        int released = tasks.releaseUnstartedClaims(config.nodeId(), java.time.Instant.now());
         if (released > 0) {
             LOG.info(() -> released + " task(s) claimed but never started by a previous run of node "
                     + config.nodeId() + " are back in the queue");

@@ -13,9 +13,16 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 
-/** The queue's view of AGENT_TASK: claiming, counting, and giving claims back. Every change is a guarded UPDATE. */
+/**
+ * The queue's view of AGENT_TASK: claiming, counting, and giving claims back. Every change is a guarded UPDATE, and
+ * every state it writes follows {@link TaskState}'s table. New tasks (PENDING) and restarts (RESTART_PENDING) wait in
+ * the same queue: priority first, then the time they entered it.
+ */
 @ApplicationScoped
 public class QueueStore {
+
+    private static final List<TaskState> QUEUED = List.of(TaskState.PENDING, TaskState.RESTART_PENDING);
+    private static final List<TaskState> HELD = List.of(TaskState.STARTING, TaskState.RUNNING);
 
     @PersistenceContext
     EntityManager em;
@@ -25,25 +32,27 @@ public class QueueStore {
     }
 
     /**
-     * Claims up to {@code max} PENDING tasks for this node, highest priority first, FIFO within a priority.
-     * The claim is an optimistic {@code UPDATE … WHERE STATE = 'PENDING'}: safe with several dispatchers on one
-     * database (H2 or PostgreSQL), a task lost to another claimer is simply skipped.
+     * Claims up to {@code max} queued tasks for this node, highest priority first, FIFO within a priority; each
+     * becomes STARTING, claimed by this node now. The claim is an optimistic {@code UPDATE … WHERE STATE = <what we
+     * read>}: safe with several dispatchers on one database (H2 or PostgreSQL), a task lost to another claimer, or
+     * cancelled meanwhile, is simply skipped.
      */
     @Transactional
     public List<AgentTask> claim(String nodeId, int max) {
         if (max <= 0) {
             return List.of();
         }
-        List<Long> candidates = em.createQuery("select t.id from AgentTask t where t.state = :pending"
-                        + " order by t.priority desc, t.id asc", Long.class)
-                .setParameter("pending", TaskState.PENDING).setMaxResults(max).getResultList();
+        List<Object[]> candidates = em.createQuery("select t.id, t.state from AgentTask t where t.state in :queued"
+                        + " order by t.priority desc, t.queuedAt asc, t.id asc", Object[].class)
+                .setParameter("queued", QUEUED).setMaxResults(max).getResultList();
         List<AgentTask> claimed = new ArrayList<>();
         Instant now = Instant.now();
-        for (Long id : candidates) {
-            int won = em.createQuery("update AgentTask t set t.state = :running, t.nodeId = :node, t.updatedAt = :now"
-                            + " where t.id = :id and t.state = :pending")
-                    .setParameter("running", TaskState.RUNNING).setParameter("node", nodeId).setParameter("now", now)
-                    .setParameter("id", id).setParameter("pending", TaskState.PENDING).executeUpdate();
+        for (Object[] candidate : candidates) {
+            long id = (Long) candidate[0];
+            int won = em.createQuery("update AgentTask t set t.state = :starting, t.nodeId = :node, t.claimedBy = :node,"
+                            + " t.claimedAt = :now, t.jobExecutionId = null, t.updatedAt = :now where t.id = :id and t.state = :seen")
+                    .setParameter("starting", TaskState.STARTING).setParameter("node", nodeId).setParameter("now", now)
+                    .setParameter("id", id).setParameter("seen", candidate[1]).executeUpdate();
             if (won == 1) {
                 claimed.add(get(id));
             }
@@ -53,46 +62,63 @@ public class QueueStore {
 
     /** Tasks this node runs or has claimed: what the concurrency cap counts. */
     public long countRunning(String nodeId) {
-        return em.createQuery("select count(t) from AgentTask t where t.state = :running and t.nodeId = :node", Long.class)
-                .setParameter("running", TaskState.RUNNING).setParameter("node", nodeId).getSingleResult();
+        return em.createQuery("select count(t) from AgentTask t where t.state in :held and t.nodeId = :node", Long.class)
+                .setParameter("held", HELD).setParameter("node", nodeId).getSingleResult();
     }
 
+    /** The job execution the dispatcher just started for a claim (the job listener may have recorded it already). */
     @Transactional
     public void attachExecution(long taskId, long executionId) {
-        em.createQuery("update AgentTask t set t.jobExecutionId = :exec where t.id = :id and t.jobExecutionId is null")
-                .setParameter("exec", executionId).setParameter("id", taskId).executeUpdate();
+        em.createQuery("update AgentTask t set t.jobExecutionId = :exec where t.id = :id and t.jobExecutionId is null"
+                        + " and t.state = :starting")
+                .setParameter("exec", executionId).setParameter("id", taskId).setParameter("starting", TaskState.STARTING)
+                .executeUpdate();
     }
 
-    /** Gives a claim back to the queue when its job could not be started. */
+    /** Gives a claim back to the queue when its job could not be started: it keeps its place (QUEUED_AT). */
     @Transactional
     public void releaseClaim(long taskId, String reason) {
-        em.createQuery("update AgentTask t set t.state = :pending, t.nodeId = null, t.error = :e, t.updatedAt = :now"
-                        + " where t.id = :id and t.state = :running and t.jobExecutionId is null")
-                .setParameter("pending", TaskState.PENDING).setParameter("e", reason).setParameter("now", Instant.now())
-                .setParameter("id", taskId).setParameter("running", TaskState.RUNNING).executeUpdate();
+        em.createQuery("update AgentTask t set t.state = case when t.jobInstanceId is null then :pending else :restart end,"
+                        + " t.nodeId = null, t.claimedBy = null, t.claimedAt = null, t.error = :e, t.updatedAt = :now"
+                        + " where t.id = :id and t.state = :starting and t.jobExecutionId is null")
+                .setParameter("pending", TaskState.PENDING).setParameter("restart", TaskState.RESTART_PENDING)
+                .setParameter("e", reason).setParameter("now", Instant.now())
+                .setParameter("id", taskId).setParameter("starting", TaskState.STARTING).executeUpdate();
     }
 
-    /** At boot: claims this node made but never handed to JBeret (it died in between) go back to the queue. */
+    /**
+     * Claims this node made but never handed to JBeret (it died in between, or the start failed): back to the queue.
+     * Called at boot, and by every dispatcher pass (outside its own launches) for claims older than {@code before}.
+     */
     @Transactional
-    public int releaseUnstartedClaims(String nodeId) {
-        return em.createQuery("update AgentTask t set t.state = :pending, t.nodeId = null, t.updatedAt = :now"
-                        + " where t.state = :running and t.nodeId = :node and t.jobExecutionId is null")
-                .setParameter("pending", TaskState.PENDING).setParameter("now", Instant.now())
-                .setParameter("running", TaskState.RUNNING).setParameter("node", nodeId).executeUpdate();
+    public int releaseUnstartedClaims(String nodeId, Instant before) {
+        return em.createQuery("update AgentTask t set t.state = case when t.jobInstanceId is null then :pending else :restart end,"
+                        + " t.nodeId = null, t.claimedBy = null, t.claimedAt = null, t.updatedAt = :now"
+                        + " where t.state = :starting and t.claimedBy = :node and t.jobExecutionId is null and t.claimedAt < :before")
+                .setParameter("pending", TaskState.PENDING).setParameter("restart", TaskState.RESTART_PENDING)
+                .setParameter("now", Instant.now()).setParameter("starting", TaskState.STARTING)
+                .setParameter("node", nodeId).setParameter("before", before).executeUpdate();
     }
 
+    /** Tasks an execution of this node carries, or did carry when it last looked: what recovery and the sweep check. */
     public List<AgentTask> runningOn(String nodeId) {
         return em.createQuery("select t from AgentTask t where t.state = :running and t.nodeId = :node", AgentTask.class)
                 .setParameter("running", TaskState.RUNNING).setParameter("node", nodeId).getResultList();
     }
 
-    /** A recovered task is now carried by the restarted execution. */
+    /**
+     * A task now follows {@code executionId}, the latest execution of its job instance (a restart recovery made, or
+     * one whose start the task missed). Conditional on what the task pointed at before.
+     */
     @Transactional
-    public void attachRecovered(long taskId, long orphanExecutionId, long executionId) {
-        em.createQuery("update AgentTask t set t.jobExecutionId = :exec, t.updatedAt = :now"
-                        + " where t.id = :id and t.jobExecutionId = :orphan")
-                .setParameter("exec", executionId).setParameter("now", Instant.now()).setParameter("id", taskId)
-                .setParameter("orphan", orphanExecutionId).executeUpdate();
+    public boolean follow(long taskId, Long previousExecutionId, long executionId) {
+        var update = em.createQuery("update AgentTask t set t.jobExecutionId = :exec, t.updatedAt = :now"
+                        + " where t.id = :id and " + (previousExecutionId == null ? "t.jobExecutionId is null" : "t.jobExecutionId = :previous"))
+                .setParameter("exec", executionId).setParameter("now", Instant.now()).setParameter("id", taskId);
+        if (previousExecutionId != null) {
+            update.setParameter("previous", previousExecutionId);
+        }
+        return update.executeUpdate() == 1;
     }
 
     /** For the tasks-by-state gauges: one grouped count. */

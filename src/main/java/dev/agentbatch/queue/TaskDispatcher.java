@@ -1,5 +1,6 @@
 package dev.agentbatch.queue;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
@@ -39,6 +40,10 @@ public class TaskDispatcher {
     @Inject
     CrashRecovery recovery;
     @Inject
+    ExecutionRows executions;
+    @Inject
+    LiveExecutions live;
+    @Inject
     dev.agentbatch.ops.AgentMetrics metrics;
 
     @Resource
@@ -74,12 +79,16 @@ public class TaskDispatcher {
         }
     }
 
-    /** Resumes what a dead JVM left (see {@link CrashRecovery}), then starts queued tasks up to the cap. */
+    /**
+     * Gives back claims that never started, settles what no live execution backs (see {@link CrashRecovery}), then
+     * starts queued tasks up to the cap. Passes never overlap, so at the start of one no launch is in flight.
+     */
     void pass() {
         synchronized (passLock) {
             try {
-                recovery.resumeOrphans();
                 String node = config.nodeId();
+                tasks.releaseUnstartedClaims(node, Instant.now());
+                recovery.reconcile();
                 int free = (int) (config.maxConcurrentTasks() - tasks.countRunning(node));
                 List<AgentTask> claimed = tasks.claim(node, free);
                 // started side by side: each start is a few repository writes, and a burst of hundreds of tasks
@@ -90,16 +99,40 @@ public class TaskDispatcher {
                 metrics.tasks(tasks.countByState());
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "dispatch pass failed; the next wake-up or sweep tries again", e);
+            } finally {
+                metrics.dispatchPass();
             }
         }
     }
 
+    /**
+     * Starts the job of a new task, or restarts the latest execution of a task's job instance (from its checkpoint,
+     * with the task's current limits as restart parameters, which JBeret merges over the original ones).
+     */
     private void launch(AgentTask task) {
         JobOperator operator = BatchRuntime.getJobOperator();
         try {
-            long exec = operator.start(JOB_NAME, jobParameters(task));
+            long exec;
+            if (task.jobInstanceId == null) {
+                exec = operator.start(JOB_NAME, jobParameters(task));
+            } else {
+                ExecutionRows.Row latest = executions.latestOf(task.jobInstanceId).orElseThrow(() -> new IllegalStateException(
+                        "job instance " + task.jobInstanceId + " of task " + task.id + " has no execution"));
+                boolean orphan = latest.isRunning() && live.bootedAfter(latest.createTime());
+                if (latest.isRunning() && !orphan) {
+                    tasks.releaseClaim(task.id, null); // restarted by hand meanwhile: that execution carries it
+                    return;
+                }
+                Properties parameters = jobParameters(task);
+                if (orphan) {
+                    // left running by a JVM that is gone: JBeret's detect mode cannot tell, our boot time can
+                    parameters.setProperty("jberet.restart.mode", "force");
+                }
+                exec = operator.restart(latest.executionId(), parameters);
+            }
             tasks.attachExecution(task.id, exec);
-            LOG.info(() -> "[task " + task.id + " exec " + exec + "] dispatched (priority " + task.priority + ")");
+            LOG.info(() -> "[task " + task.id + " exec " + exec + "] " + (task.jobInstanceId == null ? "dispatched" : "restart dispatched")
+                    + " (priority " + task.priority + ")");
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "[task " + task.id + "] could not start job " + JOB_NAME + "; back to the queue", e);
             tasks.releaseClaim(task.id, "could not start: " + e.getMessage());

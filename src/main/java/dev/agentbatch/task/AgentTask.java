@@ -34,7 +34,7 @@ public class AgentTask {
     public String input;
 
     @Enumerated(EnumType.STRING)
-    @Column(name = "STATE", nullable = false, length = 16)
+    @Column(name = "STATE", nullable = false, length = 24)
     public TaskState state = TaskState.PENDING;
 
     @Column(name = "PRIORITY", nullable = false)
@@ -95,6 +95,21 @@ public class AgentTask {
     /** Incremented by every start and restart; a chunk of an older epoch may not commit. */
     @Column(name = "EPOCH", nullable = false)
     public int epoch;
+
+    /** When it entered the queue (submission, or a restart request): FIFO within a priority. */
+    @Column(name = "QUEUED_AT")
+    public Instant queuedAt;
+
+    /** The node that claimed it from the queue, and when: an unstarted claim can be given back. */
+    @Column(name = "CLAIMED_BY", length = 200)
+    public String claimedBy;
+
+    @Column(name = "CLAIMED_AT")
+    public Instant claimedAt;
+
+    /** A stop asked for on any node: the loop reads it at each iteration boundary. */
+    @Column(name = "STOP_REQUESTED_AT")
+    public Instant stopRequestedAt;
 
     @Column(name = "CREATED_AT", nullable = false)
     public Instant createdAt;

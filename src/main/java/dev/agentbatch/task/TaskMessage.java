@@ -56,6 +56,31 @@ public class TaskMessage {
     @Column(name = "IN_DOUBT", nullable = false)
     public boolean inDoubt;
 
+    /** The job execution, and its epoch, that committed this message (null for the opening messages). */
+    @Column(name = "JOB_EXECUTION_ID")
+    public Long jobExecutionId;
+
+    @Column(name = "EPOCH")
+    public Integer epoch;
+
+    /** On the model's turn (seq 0): whether the answer was replayed from the journal (not paid again). */
+    @Column(name = "REPLAYED")
+    public Boolean replayed;
+
+    /** On a tool result: whether it was reused from the ledger instead of running the tool again. */
+    @Column(name = "REUSED")
+    public Boolean reused;
+
+    /** On the model's turn: the iteration's duration, read to commit, and the tokens of its model call. */
+    @Column(name = "DURATION_MS")
+    public Long durationMs;
+
+    @Column(name = "PROMPT_TOKENS")
+    public Long promptTokens;
+
+    @Column(name = "COMPLETION_TOKENS")
+    public Long completionTokens;
+
     @Column(name = "CREATED_AT", nullable = false)
     public Instant createdAt;
 }

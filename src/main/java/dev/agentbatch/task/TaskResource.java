@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 
+import dev.agentbatch.queue.ExecutionRows;
 import dev.agentbatch.queue.TaskDispatcher;
 import jakarta.batch.runtime.BatchRuntime;
 import jakarta.enterprise.context.RequestScoped;
@@ -41,6 +42,8 @@ public class TaskResource {
     TaskDispatcher dispatcher;
     @Inject
     TaskEvents events;
+    @Inject
+    ExecutionRows executionRows;
 
     @Context
     UriInfo uri;
@@ -93,13 +96,16 @@ public class TaskResource {
     @Path("/{id}/transcript")
     public TranscriptView transcript(@PathParam("id") long id) {
         service.find(id);
-        return TranscriptView.of(id, store.messages(id));
+        return TranscriptView.of(id, store.messages(id), store.retries(id));
     }
 
     @GET
     @Path("/{id}/executions")
     public ExecutionView.Page executions(@PathParam("id") long id) {
-        return ExecutionView.of(BatchRuntime.getJobOperator(), service.find(id).jobExecutionId);
+        AgentTask task = service.find(id);
+        Long latest = task.jobInstanceId == null ? task.jobExecutionId
+                : executionRows.latestOf(task.jobInstanceId).map(ExecutionRows.Row::executionId).orElse(task.jobExecutionId);
+        return ExecutionView.of(BatchRuntime.getJobOperator(), latest);
     }
 
     /**
@@ -114,10 +120,13 @@ public class TaskResource {
         new SseFollower(id, sink, sse, events).start(TaskView.of(service.find(id)));
     }
 
+    /** 202: the restart is queued (RESTART_PENDING); the task carries no execution until a node claims it. */
     @POST
     @Path("/{id}/restart")
-    public TaskView restart(@PathParam("id") long id, TaskControl.Overrides overrides) {
-        return TaskView.of(control.restart(id, overrides));
+    public Response restart(@PathParam("id") long id, TaskControl.Overrides overrides) {
+        TaskView queued = TaskView.of(control.restart(id, overrides));
+        dispatcher.wake();
+        return Response.accepted(queued).build();
     }
 
     @POST

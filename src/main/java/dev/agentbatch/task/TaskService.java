@@ -56,6 +56,7 @@ public class TaskService {
         task.idempotencyKey = idempotencyKey;
         task.requestHash = hash;
         task.createdAt = now;
+        task.queuedAt = now;
         task.updatedAt = now;
         em.persist(task);
         em.flush();

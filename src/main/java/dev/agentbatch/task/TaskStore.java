@@ -33,6 +33,8 @@ public class TaskStore {
 
     @Inject
     Event<TaskEvent> events;
+    @Inject
+    dev.agentbatch.ops.FaultInjection faults;
 
     public AgentTask get(long taskId) {
         AgentTask task = em.find(AgentTask.class, taskId);
@@ -74,7 +76,7 @@ public class TaskStore {
         return messages;
     }
 
-    void append(long taskId, int iteration, int seq, ChatMessage message, boolean inDoubt, Instant now) {
+    TaskMessage append(long taskId, int iteration, int seq, ChatMessage message, boolean inDoubt, Instant now) {
         TaskMessage row = new TaskMessage();
         row.taskId = taskId;
         row.iteration = iteration;
@@ -87,24 +89,35 @@ public class TaskStore {
         row.inDoubt = inDoubt;
         row.createdAt = now;
         em.persist(row);
+        return row;
     }
 
     /**
-     * A new job execution carries the task: it now owns it, under a new epoch. A targeted UPDATE, not a
-     * dirty entity: a restart request may be changing the task's limits in a transaction of its own.
+     * A new job execution carries the task: it now owns it, under a new epoch, on this node. A targeted UPDATE, not a
+     * dirty entity, guarded by the table of states ({@link TaskState#CARRIABLE}) and by the job instance: an execution
+     * of another job instance never carries the task, and a COMPLETED or still queued task is never taken. Clears a
+     * stop request (it was for the execution before) and the claim's hold.
+     *
+     * @return the new epoch
+     * @throws IllegalStateException when the task may not be carried by this execution (the job then fails)
      */
     @Transactional
     public int markStarted(long taskId, long executionId, long jobInstanceId, String nodeId, java.util.Properties limits) {
         Instant now = Instant.now();
         int updated = em.createQuery("update AgentTask t set t.state = :running, t.jobExecutionId = :exec,"
                         + " t.jobInstanceId = :instance, t.nodeId = :node, t.epoch = t.epoch + 1, t.error = null,"
-                        + " t.exitStatus = null, t.endedAt = null, t.startedAt = coalesce(t.startedAt, :now),"
-                        + " t.updatedAt = :now where t.id = :id")
+                        + " t.exitStatus = null, t.endedAt = null, t.stopRequestedAt = null,"
+                        + " t.startedAt = coalesce(t.startedAt, :now), t.updatedAt = :now"
+                        + " where t.id = :id and t.state in :carriable"
+                        + " and (t.jobInstanceId is null or t.jobInstanceId = :instance)")
                 .setParameter("running", TaskState.RUNNING).setParameter("exec", executionId)
                 .setParameter("instance", jobInstanceId).setParameter("node", nodeId).setParameter("now", now)
-                .setParameter("id", taskId).executeUpdate();
+                .setParameter("id", taskId).setParameter("carriable", TaskState.CARRIABLE).executeUpdate();
         if (updated != 1) {
-            throw new IllegalStateException("no agent task " + taskId + " for job execution " + executionId);
+            AgentTask task = em.find(AgentTask.class, taskId);
+            throw new IllegalStateException(task == null ? "no agent task " + taskId
+                    : "task " + taskId + " is " + task.state + " (job instance " + task.jobInstanceId + "): job execution "
+                    + executionId + " of job instance " + jobInstanceId + " may not carry it");
         }
         syncLimits(taskId, limits);
         events.fire(TaskEvent.state(taskId, TaskState.RUNNING, executionId, null));
@@ -136,20 +149,49 @@ public class TaskStore {
         }
     }
 
-    /** The end of an execution; ignored when a newer execution already carries the task. */
+    /**
+     * The end of an execution, as {@link ExecutionOutcome} reads it; ignored unless the task is RUNNING on exactly
+     * this execution (a newer execution carries it, or the task was already settled).
+     *
+     * @return whether the task was changed
+     */
     @Transactional
-    public boolean markEnded(long taskId, long executionId, TaskState state, String exitStatus, String error) {
+    public boolean settle(long taskId, long executionId, ExecutionOutcome outcome, String error) {
+        if (!outcome.ended()) {
+            return false;
+        }
+        faults.fail(dev.agentbatch.ops.FaultInjection.MARK_ENDED, taskId);
         Instant now = Instant.now();
         boolean ended = em.createQuery("update AgentTask t set t.state = :s, t.exitStatus = :x, t.error = :e,"
-                        + " t.endedAt = :now, t.updatedAt = :now where t.id = :id and t.jobExecutionId = :exec")
-                .setParameter("s", state).setParameter("x", exitStatus)
+                        + " t.endedAt = :now, t.updatedAt = :now, t.stopRequestedAt = null"
+                        + " where t.id = :id and t.jobExecutionId = :exec and t.state = :running")
+                .setParameter("s", outcome.state()).setParameter("x", outcome.exitStatus())
                 .setParameter("e", error == null || error.length() <= 4000 ? error : error.substring(0, 4000))
                 .setParameter("now", now).setParameter("id", taskId).setParameter("exec", executionId)
+                .setParameter("running", TaskState.RUNNING)
                 .executeUpdate() == 1;
         if (ended) {
-            events.fire(TaskEvent.state(taskId, state, executionId, exitStatus));
+            events.fire(TaskEvent.state(taskId, outcome.state(), executionId, outcome.exitStatus()));
         }
         return ended;
     }
 
+    /** One retry of an iteration, kept whatever happens to the chunk it is about. */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public void recordRetry(long taskId, int iteration, int retry, java.time.Duration delay, String cause, long executionId) {
+        RetryRecord r = new RetryRecord();
+        r.taskId = taskId;
+        r.iteration = iteration;
+        r.retry = retry;
+        r.delayMs = delay == null ? null : delay.toMillis();
+        r.cause = cause == null || cause.length() <= 4000 ? cause : cause.substring(0, 4000);
+        r.jobExecutionId = executionId;
+        r.createdAt = Instant.now();
+        em.persist(r);
+    }
+
+    public List<RetryRecord> retries(long taskId) {
+        return em.createQuery("select r from RetryRecord r where r.taskId = :t order by r.iteration, r.retry, r.id",
+                RetryRecord.class).setParameter("t", taskId).getResultList();
+    }
 }

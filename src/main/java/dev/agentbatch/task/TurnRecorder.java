@@ -16,6 +16,7 @@ import jakarta.transaction.Transactional;
 /**
  * Commits one iteration inside the chunk transaction, fenced: the task must still be at the epoch the
  * execution started with and at the previous iteration, or nothing is written and the chunk rolls back.
+ * Every row records the execution and epoch that wrote it.
  */
 @ApplicationScoped
 public class TurnRecorder {
@@ -28,37 +29,56 @@ public class TurnRecorder {
     @Inject
     Event<TaskEvent> events;
 
-    /** One tool message to append, with whether its effect was in doubt. */
-    public record ToolMessage(ChatMessage message, boolean inDoubt) {
+    /** One tool message to append: whether its effect was in doubt, and whether it was reused from the ledger. */
+    public record ToolMessage(ChatMessage message, boolean inDoubt, boolean reused) {
+    }
+
+    /**
+     * One iteration as the writer hands it over.
+     *
+     * @param replayed the model's answer came from the journal (not paid again)
+     * @param ledgerRows finished ledger rows of calls that needed no ledger transactions of their own
+     */
+    public record Iteration(long taskId, long executionId, int epoch, int iteration, ChatMessage assistant,
+                            boolean replayed, long durationMs, Usage usage, List<ToolMessage> tools,
+                            List<ToolCallRecord> ledgerRows, int toolFailures) {
     }
 
     /**
      * @return false when the task moved on without this execution (another epoch or iteration): nothing written
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public boolean record(long taskId, long executionId, int epoch, int iteration, ChatMessage assistant,
-                          List<ToolMessage> tools, List<ToolCallRecord> ledgerRows, Usage usage, int toolFailures) {
+    public boolean record(Iteration it) {
         Instant now = Instant.now();
         int updated = em.createQuery("update AgentTask t set t.iterations = :n,"
                         + " t.promptTokens = t.promptTokens + :p, t.completionTokens = t.completionTokens + :c,"
                         + " t.toolFailures = t.toolFailures + :f, t.result = :r, t.updatedAt = :now"
                         + " where t.id = :id and t.epoch = :epoch and t.iterations = :prev")
-                .setParameter("n", iteration).setParameter("p", usage.promptTokens())
-                .setParameter("c", usage.completionTokens()).setParameter("f", toolFailures)
-                .setParameter("r", assistant.isFinalAnswer() ? assistant.content() : null)
-                .setParameter("now", now).setParameter("id", taskId).setParameter("epoch", epoch)
-                .setParameter("prev", iteration - 1)
+                .setParameter("n", it.iteration()).setParameter("p", it.usage().promptTokens())
+                .setParameter("c", it.usage().completionTokens()).setParameter("f", it.toolFailures())
+                .setParameter("r", it.assistant().isFinalAnswer() ? it.assistant().content() : null)
+                .setParameter("now", now).setParameter("id", it.taskId()).setParameter("epoch", it.epoch())
+                .setParameter("prev", it.iteration() - 1)
                 .executeUpdate();
         if (updated != 1) {
             return false;
         }
-        store.append(taskId, iteration, 0, assistant, false, now);
+        TaskMessage turn = store.append(it.taskId(), it.iteration(), 0, it.assistant(), false, now);
+        turn.jobExecutionId = it.executionId();
+        turn.epoch = it.epoch();
+        turn.replayed = it.replayed();
+        turn.durationMs = it.durationMs();
+        turn.promptTokens = it.usage().promptTokens();
+        turn.completionTokens = it.usage().completionTokens();
         int seq = 1;
-        for (ToolMessage tool : tools) {
-            store.append(taskId, iteration, seq++, tool.message(), tool.inDoubt(), now);
+        for (ToolMessage tool : it.tools()) {
+            TaskMessage row = store.append(it.taskId(), it.iteration(), seq++, tool.message(), tool.inDoubt(), now);
+            row.jobExecutionId = it.executionId();
+            row.epoch = it.epoch();
+            row.reused = tool.reused();
         }
-        ledgerRows.forEach(em::persist);
-        events.fire(TaskEvent.iteration(taskId, iteration, executionId, usage.totalTokens()));
+        it.ledgerRows().forEach(em::persist);
+        events.fire(TaskEvent.iteration(it.taskId(), it.iteration(), it.executionId(), it.usage().totalTokens()));
         return true;
     }
 }

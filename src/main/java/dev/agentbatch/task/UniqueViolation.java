@@ -3,12 +3,12 @@ package dev.agentbatch.task;
 import java.sql.SQLException;
 
 /** Recognises a unique-constraint violation (SQLSTATE 23505 on H2 and PostgreSQL) anywhere in a cause chain. */
-final class UniqueViolation {
+public final class UniqueViolation {
 
     private UniqueViolation() {
     }
 
-    static boolean isCause(Throwable e) {
+    public static boolean isCause(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
                 return true;

@@ -1,8 +1,10 @@
 package dev.agentbatch.tools;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -29,7 +31,10 @@ public class HttpRequestTool implements AgentTool {
     static final int MAX_BODY = 4000;
     static final Duration MAX_TIMEOUT = Duration.ofSeconds(60);
     private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD");
-    private static final Set<Integer> TRANSIENT_STATUS = Set.of(429, 502, 503, 504);
+    /** Refused before it was applied: retried, not in doubt. */
+    private static final Set<Integer> REFUSED_STATUS = Set.of(429, 503);
+    /** A gateway gave up waiting for the target: the effect may have happened. */
+    private static final Set<Integer> GATEWAY_STATUS = Set.of(502, 504);
 
     @Inject
     AgentBatchConfig config;
@@ -75,16 +80,23 @@ public class HttpRequestTool implements AgentTool {
         }
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            if (TRANSIENT_STATUS.contains(response.statusCode())) {
+            if (REFUSED_STATUS.contains(response.statusCode())) {
                 throw ToolFailure.transientFailure(method + " " + uri + " answered " + response.statusCode(), null);
+            }
+            if (GATEWAY_STATUS.contains(response.statusCode())) {
+                throw ToolFailure.inDoubt(method + " " + uri + " answered " + response.statusCode()
+                        + " (a gateway gave up: the effect may have happened)", null);
             }
             String text = response.body() == null ? "" : response.body();
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("status", response.statusCode());
             result.put("body", text.length() > MAX_BODY ? text.substring(0, MAX_BODY) + "…(truncated)" : text);
             return Json.write(result);
+        } catch (HttpConnectTimeoutException | ConnectException e) {
+            throw ToolFailure.transientFailure(method + " " + uri + " could not connect: " + e, e);
         } catch (IOException e) {
-            throw ToolFailure.transientFailure(method + " " + uri + " failed: " + e, e);
+            // a read timeout, a reset, an early close: the request may have been received and applied
+            throw ToolFailure.inDoubt(method + " " + uri + " failed after sending: " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw ToolFailure.transientFailure("interrupted", e);

@@ -27,8 +27,13 @@ public class ToolCallRecord {
         COMPLETED,
         /** Failed permanently; ERROR was given to the model as the result. */
         FAILED,
-        /** Failed transiently; the chunk is retried and the call runs again (not in doubt: it did not happen). */
-        RETRYING
+        /** Failed transiently before the request left (refused, 429, 503): it did not happen; the chunk is retried. */
+        RETRYING,
+        /**
+         * Failed transiently after the request left (a read timeout, a reset, a 502/504): it may have happened. The
+         * retried chunk runs it again, marked in doubt, with the same idempotency key.
+         */
+        IN_DOUBT
     }
 
     @Id
@@ -55,7 +60,7 @@ public class ToolCallRecord {
     public String idempotencyKey;
 
     @Enumerated(EnumType.STRING)
-    @Column(name = "STATE", nullable = false, length = 16)
+    @Column(name = "STATE", nullable = false, length = 24)
     public State state;
 
     @Column(name = "RESULT", length = TEXT)

@@ -12,33 +12,52 @@ import jakarta.transaction.Transactional;
 
 /**
  * Effectively-once tool calls. Each write is its own transaction so that what the ledger says survives
- * a rollback of the chunk and a crash: a STARTED row found later is an effect in doubt.
+ * a rollback of the chunk and a crash: a STARTED row found later is an effect in doubt. The STARTED row is written
+ * under the task's epoch fence, so a stale execution (one a newer execution took the task from) is stopped before
+ * its effect, not only at its commit.
  */
 @ApplicationScoped
 public class ToolLedger {
+
+    /** Thrown by {@link #begin} when the task is no longer at the caller's epoch. */
+    public static class Fenced extends RuntimeException {
+        public Fenced(String message) {
+            super(message);
+        }
+    }
 
     @PersistenceContext
     EntityManager em;
 
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public Optional<ToolCallRecord> find(long taskId, int iteration, String toolCallId) {
-        List<ToolCallRecord> rows = em.createQuery("select r from ToolCallRecord r where r.taskId = :t"
+        return rows(taskId, iteration, toolCallId).stream().findFirst();
+    }
+
+    private List<ToolCallRecord> rows(long taskId, int iteration, String toolCallId) {
+        return em.createQuery("select r from ToolCallRecord r where r.taskId = :t"
                         + " and r.iteration = :i and r.toolCallId = :c", ToolCallRecord.class)
                 .setParameter("t", taskId).setParameter("i", iteration).setParameter("c", toolCallId)
                 .getResultList();
-        return rows.stream().findFirst();
     }
 
     /**
-     * Records that the call is about to run. A row left STARTED by an earlier attempt means that attempt may
-     * have had its effect: the new attempt is marked in doubt and reuses the same idempotency key.
+     * Records that the call is about to run, if the task is still at {@code epoch} (the check locks the task's row
+     * until this transaction commits, so no takeover can slip between the check and the row). A row left STARTED or
+     * IN_DOUBT by an earlier attempt means that attempt may have had its effect: the new attempt is marked in doubt,
+     * for good, and reuses the same idempotency key.
+     *
+     * @throws Fenced when a newer execution carries the task
      */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public ToolCallRecord begin(long taskId, int iteration, ToolCall call, long executionId) {
-        List<ToolCallRecord> rows = em.createQuery("select r from ToolCallRecord r where r.taskId = :t"
-                        + " and r.iteration = :i and r.toolCallId = :c", ToolCallRecord.class)
-                .setParameter("t", taskId).setParameter("i", iteration).setParameter("c", call.id())
-                .getResultList();
+    public ToolCallRecord begin(long taskId, int epoch, int iteration, ToolCall call, long executionId) {
+        int owned = em.createQuery("update AgentTask t set t.epoch = t.epoch where t.id = :id and t.epoch = :epoch")
+                .setParameter("id", taskId).setParameter("epoch", epoch).executeUpdate();
+        if (owned != 1) {
+            throw new Fenced("task " + taskId + " is no longer at epoch " + epoch + ": a newer execution carries it;"
+                    + " the tool call " + call.id() + " was not started");
+        }
+        List<ToolCallRecord> rows = rows(taskId, iteration, call.id());
         ToolCallRecord row = rows.isEmpty() ? new ToolCallRecord() : rows.get(0);
         if (rows.isEmpty()) {
             row.taskId = taskId;
@@ -47,7 +66,7 @@ public class ToolLedger {
             row.toolName = call.name();
             row.arguments = call.arguments();
             row.idempotencyKey = ToolContext.idempotencyKey(taskId, iteration, call.id());
-        } else if (row.state == ToolCallRecord.State.STARTED) {
+        } else if (row.state == ToolCallRecord.State.STARTED || row.state == ToolCallRecord.State.IN_DOUBT) {
             row.inDoubt = true;
         }
         row.state = ToolCallRecord.State.STARTED;
@@ -86,7 +105,7 @@ public class ToolLedger {
         ToolCallRecord row = em.find(ToolCallRecord.class, rowId);
         row.state = state;
         row.result = result;
-        row.error = error;
+        row.error = error == null || error.length() <= 4000 ? error : error.substring(0, 4000);
         row.endedAt = Instant.now();
     }
 }

@@ -94,6 +94,31 @@ public final class AgentBatchApi {
         return task;
     }
 
+    /** Waits until the task is carried by an execution other than {@code previous} (a restart's listener ran). */
+    public JsonNode awaitExecutionChange(long id, long previous, Duration timeout) {
+        return await(id, t -> t.path("executionId").isNumber() && t.path("executionId").asLong() != previous,
+                "to leave execution " + previous, timeout);
+    }
+
+    /** Waits until the task is in {@code state}. */
+    public JsonNode awaitState(long id, String state, Duration timeout) {
+        return await(id, t -> state.equals(t.path("state").asText()), "to be " + state, timeout);
+    }
+
+    /** Waits for a condition the server exposes on the task, polling its view. */
+    public JsonNode await(long id, java.util.function.Predicate<JsonNode> condition, String what, Duration timeout) {
+        Instant end = Instant.now().plus(timeout);
+        JsonNode task = task(id);
+        while (!condition.test(task)) {
+            if (Instant.now().isAfter(end)) {
+                throw new AssertionError("task " + id + " did not come " + what + " within " + timeout + ": " + task);
+            }
+            pause(50);
+            task = task(id);
+        }
+        return task;
+    }
+
     /** Waits until the task reaches the given state (e.g. RUNNING with a committed iteration). */
     public JsonNode awaitIterations(long id, int iterations, Duration timeout) {
         Instant end = Instant.now().plus(timeout);

@@ -3,7 +3,6 @@ package dev.agentbatch.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,9 +13,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.StreamSupport;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,20 +31,9 @@ import dev.agentbatch.it.FakeOpenAiServer.Reply;
 class CrashRecoveryIT {
 
     private static final FakeOpenAiServer MODEL = FakeOpenAiServer.shared();
-    private static final int TARGET_PORT = 18090;
-    private static EffectTarget target;
+    private static final EffectTarget target = EffectTarget.shared();
     private ServerProcess server;
     private AgentBatchApi api;
-
-    @BeforeAll
-    static void startTarget() throws IOException {
-        target = new EffectTarget(TARGET_PORT);
-    }
-
-    @AfterAll
-    static void stopTarget() {
-        target.close();
-    }
 
     @BeforeEach
     void boot() {
@@ -57,8 +43,9 @@ class CrashRecoveryIT {
                 "OPENAI_BASE_URL", "http://127.0.0.1:" + Integer.getInteger("it.fake-model.port", 18089) + "/v1",
                 "OPENAI_MODEL", "fake-model",
                 "AGENT_BATCH_WORKSPACE", workspace,
-                "AGENT_BATCH_HTTP_ALLOWED_HOSTS", "127.0.0.1:" + TARGET_PORT,
-                "AGENT_BATCH_DISPATCH_SWEEP_MS", "1000"));
+                "AGENT_BATCH_HTTP_ALLOWED_HOSTS", EffectTarget.baseUrl().substring("http://".length()),
+                "AGENT_BATCH_DISPATCH_SWEEP_MS", "1000",
+                "agent-batch.test.faults", "true"));
         server.start();
         api = server.api();
     }
@@ -72,17 +59,16 @@ class CrashRecoveryIT {
     void killDuringToolSideEffectRunsItAgainWithTheSameKeyAndNeverPaysTheModelTwice() throws Exception {
         // given: the model asks for one effect; the target holds its first answer so the effect is in flight
         String scenario = "tool-crash-" + UUID.randomUUID().toString().substring(0, 8);
-        String url = "http://127.0.0.1:" + TARGET_PORT + "/deploy/" + scenario;
+        String path = "/deploy/" + scenario;
+        String url = EffectTarget.baseUrl() + path;
         MODEL.scriptSimple(scenario,
                 Reply.tools("http_request", "{\"method\":\"POST\",\"url\":\"" + url + "\",\"body\":\"{}\"}"),
                 Reply.answer("Deployed."));
-        int keysBefore = target.distinctKeys();
-        int rawBefore = target.rawCount();
-        target.holdFirstAnswer(60_000);
+        target.hold(path, 60_000);
 
         // when: kill -9 while the request is at the target, then boot again
         long id = api.submit(Map.of("input", "Deploy it [scenario:" + scenario + "]"));
-        assertTrue(target.awaitFirstRequest(60), "the effect never reached the target");
+        assertTrue(target.awaitRequest(path, 60), "the effect never reached the target");
         server.kill9();
         Duration boot = server.start();
         Instant up = Instant.now();
@@ -91,8 +77,8 @@ class CrashRecoveryIT {
         // then
         assertEquals("COMPLETED", task.path("state").asText(), task.toString());
         assertEquals(2, task.path("iterations").asInt());
-        assertEquals(2, target.rawCount() - rawBefore, "the in-doubt effect is sent again after the crash");
-        assertEquals(1, target.distinctKeys() - keysBefore, "…with the same idempotency key");
+        assertEquals(2, target.rawCount(path), "the in-doubt effect is sent again after the crash");
+        assertEquals(1, target.distinctKeys(path), "…with the same idempotency key");
         assertEquals(List.of(1, 2), iterationsCalled(scenario), "the journaled answer of iteration 1 was not paid again");
         JsonNode toolMessage = api.get("/tasks/" + id + "/transcript").body().path("messages").get(3);
         assertEquals("tool", toolMessage.path("role").asText());
@@ -101,8 +87,8 @@ class CrashRecoveryIT {
         assertExecutions(id, 2);
         System.out.printf("crash-tool: boot %d ms; resumed task done %d ms after the deployment was up;"
                         + " effect requests raw=%d distinct=%d; model calls per iteration %s%n",
-                boot.toMillis(), Duration.between(up, Instant.now()).toMillis(), target.rawCount() - rawBefore,
-                target.distinctKeys() - keysBefore, callsPerIteration(scenario));
+                boot.toMillis(), Duration.between(up, Instant.now()).toMillis(), target.rawCount(path),
+                target.distinctKeys(path), callsPerIteration(scenario));
     }
 
     @Test
@@ -182,6 +168,68 @@ class CrashRecoveryIT {
             assertEquals("COMPLETED", task.path("state").asText(), task.toString());
             assertContiguous(api, ids.get(t), 4);
             assertExecutions(ids.get(t), 2);
+        }
+    }
+
+    @Test
+    void killAfterTheEffectAndBeforeTheCommitReusesTheLedgerAndNeverRepeatsTheEffect() {
+        // given: one effect; the JVM halts right after the ledger recorded it COMPLETED, before the chunk commits
+        String scenario = "ledger-crash-" + UUID.randomUUID().toString().substring(0, 8);
+        String path = "/ledger/" + scenario;
+        MODEL.scriptSimple(scenario,
+                Reply.tools("http_request", "{\"method\":\"POST\",\"url\":\"" + EffectTarget.baseUrl() + path + "\",\"body\":\"{}\"}"),
+                Reply.answer("Deployed."));
+
+        // when
+        long id = api.submit(Map.of("input", "Deploy it [scenario:" + scenario + "] [fault:halt-after-effect]"));
+        server.awaitExit(Duration.ofSeconds(90));
+        server.start();
+        JsonNode task = api.awaitTermination(id, Duration.ofSeconds(90));
+
+        // then: the iteration was replayed: the journaled answer, the ledger's result; the target saw one request
+        assertEquals("COMPLETED", task.path("state").asText(), task.toString());
+        assertEquals(1, target.rawCount(path), "the effect ran once");
+        assertEquals(List.of(1, 2), iterationsCalled(scenario), "the journaled answer of iteration 1 was not paid again");
+        JsonNode toolMessage = api.get("/tasks/" + id + "/transcript").body().path("messages").get(3);
+        assertTrue(toolMessage.path("reused").asBoolean(), "the result came from the ledger: " + toolMessage);
+        assertTrue(!toolMessage.path("inDoubt").asBoolean(), "a COMPLETED row is not in doubt: " + toolMessage);
+        assertContiguous(api, id, 2);
+        assertExecutions(id, 2);
+    }
+
+    @Test
+    void aCrashInTheMiddleOfRecoveryIsFinishedByTheNextBoot() {
+        // given: a task killed while iteration 2's model call is in flight
+        String scenario = "recovery-crash-" + UUID.randomUUID().toString().substring(0, 8);
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        MODEL.script(scenario, List.of(Reply.tools("check_disk", "{}")),
+                List.of(Reply.tools("check_disk", "{}").heldBy(held), Reply.tools("check_disk", "{}")),
+                List.of(Reply.answer("Three iterations.")));
+        long id = api.submit(Map.of("input", "Check [scenario:" + scenario + "] [fault:halt-after-recovery-restart]"));
+        api.awaitIterations(id, 1, Duration.ofSeconds(60));
+        awaitModelCall(scenario, 2);
+        long first = api.task(id).path("executionId").asLong();
+        server.kill9();
+        held.countDown();
+
+        // when: the next boot's recovery restarts the orphan and dies before the task follows the new execution…
+        server.startAndAwaitExit(Duration.ofSeconds(120));
+        // …and the boot after that finishes the recovery
+        server.start();
+        JsonNode task = api.awaitTermination(id, Duration.ofSeconds(90));
+
+        // then: three executions (the orphan, the one the crashed recovery made, the one that finished), and every
+        // iteration committed once, none by the execution the crashed recovery made
+        assertEquals("COMPLETED", task.path("state").asText(), task.toString());
+        assertContiguous(api, id, 3);
+        assertExecutions(id, 3);
+        List<Long> executions = JobRepository.queryAt(server.home().toString(), "select JOBEXECUTIONID from JOB_EXECUTION"
+                        + " where JOBINSTANCEID = (select JOBINSTANCEID from JOB_EXECUTION where JOBEXECUTIONID = ?)"
+                        + " order by JOBEXECUTIONID", first).stream().map(r -> ((Number) r.get("JOBEXECUTIONID")).longValue()).toList();
+        long lost = executions.get(1);
+        for (JsonNode m : api.get("/tasks/" + id + "/transcript").body().path("messages")) {
+            assertTrue(m.path("executionId").isNull() || m.path("executionId").asLong() != lost,
+                    "the execution of the crashed recovery never committed: " + m);
         }
     }
 

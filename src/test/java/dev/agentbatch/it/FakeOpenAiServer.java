@@ -48,8 +48,17 @@ public final class FakeOpenAiServer {
     public record Call(int iteration, long atMillis, JsonNode body) {
     }
 
-    /** One scripted answer. */
-    public record Reply(int status, String body, long delayMs) {
+    /**
+     * One scripted answer.
+     *
+     * @param gate when set, the answer waits until the test opens it (counts it down): a call the test can hold for
+     *             as long as its scenario needs, instead of a delay that races it
+     */
+    public record Reply(int status, String body, long delayMs, java.util.concurrent.CountDownLatch gate) {
+
+        public Reply(int status, String body, long delayMs) {
+            this(status, body, delayMs, null);
+        }
 
         public static Reply answer(String text) {
             return completion(text, List.of(), 20, 10);
@@ -73,7 +82,26 @@ public final class FakeOpenAiServer {
         }
 
         public Reply delayed(long ms) {
-            return new Reply(status, body, ms);
+            return new Reply(status, body, ms, gate);
+        }
+
+        /** This answer is held until {@code gate} is counted down (at most two minutes). */
+        public Reply heldBy(java.util.concurrent.CountDownLatch gate) {
+            return new Reply(status, body, delayMs, gate);
+        }
+
+        /** The same answer with other tool-call ids, in call order (e.g. duplicates, or ids too long). */
+        public Reply withToolCallIds(String... ids) {
+            try {
+                ObjectNode node = (ObjectNode) JSON.readTree(body);
+                ArrayNode calls = (ArrayNode) node.path("choices").get(0).path("message").path("tool_calls");
+                for (int i = 0; i < ids.length && i < calls.size(); i++) {
+                    ((ObjectNode) calls.get(i)).put("id", ids[i]);
+                }
+                return new Reply(status, JSON.writeValueAsString(node), delayMs, gate);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
         }
 
         public Reply usage(long prompt, long completion) {
@@ -81,7 +109,7 @@ public final class FakeOpenAiServer {
                 ObjectNode node = (ObjectNode) JSON.readTree(body);
                 node.set("usage", JSON.valueToTree(Map.of("prompt_tokens", prompt, "completion_tokens", completion,
                         "total_tokens", prompt + completion)));
-                return new Reply(status, JSON.writeValueAsString(node), delayMs);
+                return new Reply(status, JSON.writeValueAsString(node), delayMs, gate);
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
@@ -138,6 +166,24 @@ public final class FakeOpenAiServer {
         calls.put(scenario, Collections.synchronizedList(new ArrayList<>()));
     }
 
+    /** Scripts a scenario: element i holds the replies for iteration i + 1. */
+    public void script(String scenario, List<List<Reply>> iterations) {
+        scripts.put(scenario, List.copyOf(iterations));
+        calls.put(scenario, Collections.synchronizedList(new ArrayList<>()));
+    }
+
+    /** Waits until the model was asked {@code count} times in all for the scenario. */
+    public void awaitCalls(String scenario, int count, java.time.Duration timeout) {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (calls(scenario).size() < count) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("the model was asked " + calls(scenario).size() + " times for " + scenario
+                        + ", not " + count + ", within " + timeout);
+            }
+            AgentBatchApi.pause(20);
+        }
+    }
+
     /** Scripts a scenario with one reply per iteration. */
     public void scriptSimple(String scenario, Reply... replies) {
         List<List<Reply>> iterations = new ArrayList<>();
@@ -181,6 +227,9 @@ public final class FakeOpenAiServer {
             Reply reply = replies.get(Math.min(attempt, replies.size() - 1));
             if (reply.delayMs() > 0) {
                 Thread.sleep(reply.delayMs());
+            }
+            if (reply.gate() != null) {
+                reply.gate().await(120, java.util.concurrent.TimeUnit.SECONDS);
             }
             send(exchange, reply);
         } catch (InterruptedException e) {

@@ -53,11 +53,28 @@ class MetricsIT extends IntegrationTestBase {
     }
 
     static String scrape() throws Exception {
+        return scrape(Integer.getInteger("it.management.port"));
+    }
+
+    static String scrape(int managementPort) throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                "http://127.0.0.1:" + System.getProperty("it.management.port") + "/metrics")).GET().build(),
+                "http://127.0.0.1:" + managementPort + "/metrics")).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
         return response.body();
+    }
+
+    /**
+     * Waits until the dispatcher has made {@code passes} more passes (woken or swept): whatever a pass would do has
+     * been done by then. Counted by the server's own metric, never slept.
+     */
+    static void awaitDispatchPasses(int managementPort, int passes) throws Exception {
+        double start = sum(scrape(managementPort), "agent_batch_dispatch_passes_total", "");
+        java.time.Instant end = java.time.Instant.now().plusSeconds(60);
+        while (sum(scrape(managementPort), "agent_batch_dispatch_passes_total", "") < start + passes) {
+            assertTrue(java.time.Instant.now().isBefore(end), "the dispatcher made no pass in a minute");
+            AgentBatchApi.pause(100);
+        }
     }
 
     /** The sum of every sample of a metric whose labels contain {@code labelFilter}. */

@@ -118,6 +118,64 @@ class OperatorIT extends IntegrationTestBase {
         assertTrue(count("select count(*) N from AGENT_TOOL_CALL where TASK_ID = ?", recent) == 1L);
     }
 
+    @Test
+    void thePurgeKeepsATaskThatARestartHasJustTakenBack() throws Exception {
+        // given: a FAILED task that ended 40 days ago, restarted with jboss-cli; the restart's job listener is held,
+        // so the task still says FAILED while its new execution is STARTED in the job repository
+        String scenario = scenario("purge-race");
+        MODEL.scriptSimple(scenario, Reply.tools("check_disk", "{}"), Reply.answer("ok"));
+        long id = API.submit(Map.of("input", "race [scenario:" + scenario + "] [fault:slow-restart]", "maxIterations", 1));
+        JsonNode failed = API.awaitTermination(id, Duration.ofSeconds(60));
+        long instance = failed.path("jobInstanceId").asLong();
+        endedDaysAgo(id, 40);
+        RestartIT.jbossCli("/deployment=agent-batch.war/subsystem=batch-jberet:restart-job(execution-id="
+                + failed.path("executionId").asLong() + ", properties={maxIterations=5})");
+        awaitCount("select count(*) N from JOB_EXECUTION where JOBINSTANCEID = ? and BATCHSTATUS = 'STARTED'", instance, 1);
+        assertEquals("FAILED", API.task(id).path("state").asText());
+
+        // when
+        awaitPurge(API.post("/ops/purge", Map.of("retentionDays", 30)).body().path("executionId").asLong());
+
+        // then: the task and its job rows are all there, and it runs to the end once released
+        assertEquals(200, API.get("/tasks/" + id).status());
+        assertEquals(2L, count("select count(*) N from JOB_EXECUTION where JOBINSTANCEID = ?", instance));
+        java.nio.file.Path release = java.nio.file.Path.of(System.getProperty("it.server.dir"),
+                "standalone/data/agent-batch/faults/release-slow-restart-" + id);
+        java.nio.file.Files.createFile(release);
+        API.awaitExecutionChange(id, failed.path("executionId").asLong(), Duration.ofSeconds(60));
+        JsonNode task = API.awaitTermination(id, Duration.ofSeconds(60));
+        assertEquals("COMPLETED", task.path("state").asText(), task.toString());
+        assertEquals(2, task.path("iterations").asInt());
+    }
+
+    private static void endedDaysAgo(long id, int days) throws Exception {
+        try (Connection c = DriverManager.getConnection(JobRepository.url(System.getProperty("it.server.dir")), "sa", "sa");
+             PreparedStatement s = c.prepareStatement("update AGENT_TASK set ENDED_AT = ? where ID = ?")) {
+            s.setObject(1, java.time.OffsetDateTime.now().minusDays(days));
+            s.setLong(2, id);
+            assertEquals(1, s.executeUpdate());
+        }
+    }
+
+    private static JsonNode awaitPurge(long exec) {
+        JsonNode execution = API.get("/ops/executions/" + exec).body();
+        Instant end = Instant.now().plusSeconds(60);
+        while (!"COMPLETED".equals(execution.path("batchStatus").asText()) && Instant.now().isBefore(end)) {
+            AgentBatchApi.pause(100);
+            execution = API.get("/ops/executions/" + exec).body();
+        }
+        assertEquals("COMPLETED", execution.path("batchStatus").asText(), execution.toString());
+        return execution;
+    }
+
+    private static void awaitCount(String sql, Object arg, long expected) {
+        Instant end = Instant.now().plusSeconds(60);
+        while (count(sql, arg) != expected) {
+            assertTrue(Instant.now().isBefore(end), sql + " never counted " + expected);
+            AgentBatchApi.pause(50);
+        }
+    }
+
     private static long count(String sql, Object arg) {
         return ((Number) JobRepository.query(sql, arg).get(0).get("N")).longValue();
     }

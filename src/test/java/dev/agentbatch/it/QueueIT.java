@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -113,6 +114,76 @@ class QueueIT {
     }
 
     @Test
+    void aRestartWaitsItsTurnInTheQueueLikeANewTask() throws Exception {
+        // given: a FAILED task, and the only slot held by a task whose model call the test holds
+        long failing = failedAtItsIterationLimit();
+        CountDownLatch busyHeld = new CountDownLatch(1);
+        long busy = api.submit(Map.of("input", "busy [scenario:" + heldScenario("busy", busyHeld) + "]"));
+        api.awaitState(busy, "RUNNING", Duration.ofSeconds(60));
+
+        // when
+        AgentBatchApi.Reply restart = api.post("/tasks/" + failing + "/restart", Map.of("maxIterations", 5));
+
+        // then: it waits in the queue while the slot is taken (the dispatcher sweeps every second meanwhile)…
+        assertEquals(202, restart.status(), String.valueOf(restart.body()));
+        assertEquals("RESTART_PENDING", restart.body().path("state").asText());
+        awaitSweeps(3);
+        assertEquals("RESTART_PENDING", api.task(failing).path("state").asText(), "the cap of 1 is held by the busy task");
+        // …and runs once the slot is free
+        busyHeld.countDown();
+        api.awaitTermination(busy, Duration.ofSeconds(60));
+        JsonNode task = api.awaitTermination(failing, Duration.ofSeconds(60));
+        assertEquals("COMPLETED", task.path("state").asText(), task.toString());
+        assertTrue(Instant.parse(task.path("updatedAt").asText()).isAfter(Instant.parse(api.task(busy).path("endedAt").asText())));
+    }
+
+    @Test
+    void aJbossCliRestartTakesAQueuedRestartOutOfTheQueue() throws Exception {
+        // given: a FAILED task queued for restart behind a busy slot
+        long failing = failedAtItsIterationLimit();
+        long lastExecution = api.task(failing).path("executionId").asLong();
+        CountDownLatch busyHeld = new CountDownLatch(1);
+        long busy = api.submit(Map.of("input", "busy [scenario:" + heldScenario("busy-cli", busyHeld) + "]"));
+        api.awaitState(busy, "RUNNING", Duration.ofSeconds(60));
+        assertEquals(202, api.post("/tasks/" + failing + "/restart", Map.of()).status());
+
+        // when: an admin restarts its execution with jboss-cli (which bypasses the queue by nature)
+        JbossCli.run(server.home(), server.managementPort(), "/deployment=agent-batch.war/subsystem=batch-jberet:restart-job("
+                + "execution-id=" + lastExecution + ", properties={maxIterations=5})");
+        JsonNode task = api.awaitTermination(failing, Duration.ofSeconds(60));
+
+        // then: it ran at once, and the queue does not start it a second time once the slot is free
+        assertEquals("COMPLETED", task.path("state").asText(), task.toString());
+        assertEquals("RUNNING", api.task(busy).path("state").asText(), "it did not wait for the slot");
+        busyHeld.countDown();
+        api.awaitTermination(busy, Duration.ofSeconds(60));
+        awaitSweeps(3);
+        assertEquals(2, JobRepository.queryAt(server.home().toString(), "select JOBEXECUTIONID from JOB_EXECUTION"
+                + " where JOBINSTANCEID = ?", task.path("jobInstanceId").asLong()).size(), "two executions, no third");
+        assertEquals("COMPLETED", api.task(failing).path("state").asText());
+    }
+
+    /** A task that FAILED with ITERATION_LIMIT after one iteration, and completes when given more. */
+    private static long failedAtItsIterationLimit() {
+        String scenario = scripted("failing", 2, 0);
+        long id = api.submit(Map.of("input", "failing [scenario:" + scenario + "]", "maxIterations", 1));
+        JsonNode failed = api.awaitTermination(id, Duration.ofSeconds(60));
+        assertEquals("ITERATION_LIMIT", failed.path("exitStatus").asText(), failed.toString());
+        return id;
+    }
+
+    private static String heldScenario(String name, CountDownLatch gate) {
+        String scenario = name + "-" + UUID.randomUUID().toString().substring(0, 8);
+        MODEL.scriptSimple(scenario, Reply.answer("done").heldBy(gate));
+        return scenario;
+    }
+
+    /** Lets the dispatcher's safety-net sweep (every second here) run a few times: see MetricsIT#awaitDispatchPasses. */
+    private static void awaitSweeps(int passes) throws Exception {
+        MetricsIT.awaitDispatchPasses(server.managementPort(), passes);
+    }
+
+    @Test
     void aRunningTaskStopsAtAnIterationBoundaryAndResumesOnRestart() {
         // given: ten slow iterations
         String scenario = scripted("stop", 10, 600);
@@ -133,7 +204,7 @@ class QueueIT {
         assertEquals("STOPPED", exec.get(0).get("BATCHSTATUS"));
 
         // when restarted
-        assertEquals(200, api.post("/tasks/" + id + "/restart", Map.of()).status());
+        assertEquals(202, api.post("/tasks/" + id + "/restart", Map.of()).status(), "a restart is queued");
         JsonNode completed = api.awaitTermination(id, Duration.ofSeconds(60));
 
         // then it resumes from the checkpoint and never repeats an iteration

@@ -123,6 +123,50 @@ public final class ServerProcess implements AutoCloseable {
         return 0;
     }
 
+    /** The management port (jboss-cli's controller) of this server. */
+    public int managementPort() {
+        return 9990 + portOffset;
+    }
+
+    /** Adds or replaces a system property for the next boots. */
+    public ServerProcess withProperty(String name, String value) {
+        properties.removeIf(p -> p.startsWith("-D" + name + "="));
+        properties.add("-D" + name + "=" + value);
+        return this;
+    }
+
+    /**
+     * Waits until the server's JVM is gone by itself (a fault point halted it), for at most {@code timeout}.
+     *
+     * @throws AssertionError when it is still alive
+     */
+    public void awaitExit(Duration timeout) {
+        if (process == null) {
+            return;
+        }
+        List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
+        Instant end = Instant.now().plus(timeout);
+        for (ProcessHandle p : all) {
+            while (p.isAlive()) {
+                if (Instant.now().isAfter(end)) {
+                    throw new AssertionError("the server (pid " + p.pid() + ") did not exit within " + timeout);
+                }
+                AgentBatchApi.pause(50);
+            }
+        }
+        kill9(); // the launcher script, if it outlived its JVM
+    }
+
+    /** Starts the server and waits for its JVM to exit by itself (a fault point halts it while it boots). */
+    public void startAndAwaitExit(Duration timeout) {
+        try {
+            start();
+        } catch (IllegalStateException exitedWhileBooting) {
+            // the JVM halted before /api/health answered: what we wait for
+        }
+        awaitExit(timeout);
+    }
+
     /** SIGKILL to the JVM and its launcher: no shutdown hook, no graceful anything. */
     public void kill9() {
         if (process == null) {

@@ -1,5 +1,6 @@
 package dev.agentbatch.loop;
 
+import dev.agentbatch.task.ExitStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
@@ -61,14 +62,17 @@ class FailureClassifierTest {
     @Test
     void stepFailureNamesTheExitStatus() {
         assertEquals("ITERATION_LIMIT", StepFailureListener.describe(
-                new RuntimeException(new AgentFailure(AgentFailure.ITERATION_LIMIT, "x"))).exitStatus());
-        assertEquals("RETRIES_EXHAUSTED", StepFailureListener.describe(new TransientFailure("429", null)).exitStatus());
+                new RuntimeException(new AgentFailure(ExitStatus.ITERATION_LIMIT, "x"))).exitStatus());
+        assertEquals("RETRIES_EXHAUSTED", StepFailureListener.describe(
+                new AgentFailure(ExitStatus.RETRIES_EXHAUSTED, "iteration 2 failed 4 times")).exitStatus());
+        assertEquals("RETRY_BUDGET_EXHAUSTED", StepFailureListener.describe(new TransientFailure("429", null)).exitStatus(),
+                "a retryable failure reaches the step only when JBeret's retry-limit, the execution's budget, is spent");
         assertEquals("FAILED", StepFailureListener.describe(new IllegalStateException("bug")).exitStatus());
     }
 
     private static void assertModelError(RuntimeException e) {
         RuntimeException classified = FailureClassifier.classifyModelFailure(e);
         AgentFailure failure = assertInstanceOf(AgentFailure.class, classified);
-        assertEquals(AgentFailure.MODEL_ERROR, failure.exitStatus());
+        assertEquals(ExitStatus.MODEL_ERROR, failure.exitStatus());
     }
 }

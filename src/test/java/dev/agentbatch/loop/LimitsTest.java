@@ -1,5 +1,6 @@
 package dev.agentbatch.loop;
 
+import dev.agentbatch.task.ExitStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -25,14 +26,14 @@ class LimitsTest {
         Limits limits = Limits.of("3", null, null, "10", "2", T0);
         limits.check(3, 0, 0, T0);
         AgentFailure failure = assertThrows(AgentFailure.class, () -> limits.check(4, 0, 0, T0));
-        assertEquals(AgentFailure.ITERATION_LIMIT, failure.exitStatus());
+        assertEquals(ExitStatus.ITERATION_LIMIT, failure.exitStatus());
     }
 
     @Test
     void toolFailuresPastTheSkipLimit() {
         Limits limits = Limits.of("20", null, null, "10", "2", T0);
         limits.check(2, 0, 2, T0);
-        assertEquals(AgentFailure.TOOL_FAILURES,
+        assertEquals(ExitStatus.TOOL_FAILURES,
                 assertThrows(AgentFailure.class, () -> limits.check(3, 0, 3, T0)).exitStatus());
     }
 
@@ -48,7 +49,7 @@ class LimitsTest {
     void budget() {
         Limits limits = Limits.of("20", "100", null, "10", null, T0);
         limits.check(1, 99, 0, T0);
-        assertEquals(AgentFailure.BUDGET_EXCEEDED,
+        assertEquals(ExitStatus.BUDGET_EXCEEDED,
                 assertThrows(AgentFailure.class, () -> limits.check(2, 100, 0, T0)).exitStatus());
     }
 
@@ -56,7 +57,7 @@ class LimitsTest {
     void runDeadlineIsMeasuredFromTheFirstStartAndCapsTheIteration() {
         Limits limits = Limits.of("20", null, "PT30S", "120", null, T0);
         assertEquals(T0.plusSeconds(30), limits.check(1, 0, 0, T0.plusSeconds(5)), "the run ends before the iteration would");
-        assertEquals(AgentFailure.DEADLINE_EXCEEDED,
+        assertEquals(ExitStatus.DEADLINE_EXCEEDED,
                 assertThrows(AgentFailure.class, () -> limits.check(2, 0, 0, T0.plusSeconds(30))).exitStatus());
     }
 }

@@ -1,0 +1,59 @@
+package dev.agentbatch.task;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+import jakarta.batch.runtime.BatchStatus;
+
+/** The one table of states, and how the end of an execution becomes a task state. */
+class TaskStateTest {
+
+    @Test
+    void theQueueLeadsToStartingAndOnlyStartedTasksRun() {
+        assertTrue(TaskState.PENDING.canMoveTo(TaskState.STARTING));
+        assertTrue(TaskState.RESTART_PENDING.canMoveTo(TaskState.STARTING));
+        assertTrue(TaskState.STARTING.canMoveTo(TaskState.RUNNING));
+        assertTrue(TaskState.STARTING.canMoveTo(TaskState.PENDING), "an unstarted claim goes back");
+        assertFalse(TaskState.PENDING.canMoveTo(TaskState.RUNNING), "a job started by hand never carries a queued task");
+        assertFalse(TaskState.PENDING.canMoveTo(TaskState.RESTART_PENDING));
+    }
+
+    @Test
+    void onlyFailedOrStoppedTasksRestartAndCompletedIsFinal() {
+        assertTrue(TaskState.FAILED.canMoveTo(TaskState.RESTART_PENDING));
+        assertTrue(TaskState.STOPPED.canMoveTo(TaskState.RESTART_PENDING));
+        assertTrue(TaskState.FAILED.canMoveTo(TaskState.RUNNING), "jboss-cli restart-job bypasses the queue");
+        assertTrue(TaskState.RESTART_PENDING.canMoveTo(TaskState.RUNNING), "…and takes a queued restart out of the queue");
+        for (TaskState next : TaskState.values()) {
+            assertFalse(TaskState.COMPLETED.canMoveTo(next), "COMPLETED → " + next);
+        }
+        assertFalse(TaskState.RUNNING.canMoveTo(TaskState.RESTART_PENDING));
+        assertFalse(TaskState.CARRIABLE.contains(TaskState.PENDING));
+        assertFalse(TaskState.CARRIABLE.contains(TaskState.COMPLETED));
+    }
+
+    @Test
+    void terminalAndQueuedStates() {
+        assertTrue(TaskState.COMPLETED.isTerminal() && TaskState.FAILED.isTerminal() && TaskState.STOPPED.isTerminal());
+        assertFalse(TaskState.RESTART_PENDING.isTerminal() || TaskState.STARTING.isTerminal() || TaskState.RUNNING.isTerminal());
+        assertTrue(TaskState.PENDING.isQueued() && TaskState.RESTART_PENDING.isQueued());
+        assertFalse(TaskState.STARTING.isQueued());
+    }
+
+    @Test
+    void theOutcomeReadsTheExitStatusNotOnlyTheBatchStatus() {
+        assertEquals(new ExecutionOutcome(TaskState.COMPLETED, "COMPLETED"), ExecutionOutcome.of(BatchStatus.COMPLETED, null));
+        assertEquals(new ExecutionOutcome(TaskState.FAILED, "ITERATION_LIMIT"),
+                ExecutionOutcome.of(BatchStatus.FAILED, "ITERATION_LIMIT"));
+        assertEquals(new ExecutionOutcome(TaskState.FAILED, "FAILED"), ExecutionOutcome.of(BatchStatus.FAILED, " "));
+        assertEquals(new ExecutionOutcome(TaskState.STOPPED, "STOPPED"), ExecutionOutcome.of(BatchStatus.STOPPED, "STOPPED"));
+        assertEquals(new ExecutionOutcome(TaskState.STOPPED, "STOPPED"), ExecutionOutcome.of(BatchStatus.STOPPING, null));
+        assertEquals(new ExecutionOutcome(TaskState.FAILED, "ABANDONED"), ExecutionOutcome.of(BatchStatus.ABANDONED, "x"));
+        assertNull(ExecutionOutcome.of(BatchStatus.STARTED, null).state(), "a running execution decides nothing");
+        assertFalse(ExecutionOutcome.of(BatchStatus.STARTING, null).ended());
+    }
+}
