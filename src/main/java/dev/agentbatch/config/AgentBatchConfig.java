@@ -87,9 +87,24 @@ public class AgentBatchConfig {
                 .orElse(Duration.ofSeconds(30));
     }
 
+    /** How often this node writes its heartbeat (AGENT_NODE.HEARTBEAT_AT, the database's clock). */
+    public Duration nodeHeartbeat() {
+        return get("AGENT_BATCH_NODE_HEARTBEAT_MS").map(Long::parseLong).map(Duration::ofMillis).orElse(Duration.ofSeconds(2));
+    }
+
+    /** A node whose heartbeat is older than this is dead: its tasks are taken over, and it may not claim work. */
+    public Duration nodeLease() {
+        return get("AGENT_BATCH_NODE_LEASE_MS").map(Long::parseLong).map(Duration::ofMillis).orElse(Duration.ofSeconds(10));
+    }
+
     /** How long finished tasks and their job repository rows are kept (job agent-purge). */
     public int retentionDays() {
         return get("AGENT_BATCH_RETENTION_DAYS").map(Integer::parseInt).orElse(30);
+    }
+
+    /** How long task events are kept for followers that reconnect (SSE Last-Event-ID); purged by agent-purge. */
+    public Duration eventRetention() {
+        return get("AGENT_BATCH_EVENT_RETENTION").map(Duration::parse).orElse(Duration.ofDays(1));
     }
 
     /** How often agent-purge runs; PT0S turns the schedule off (purge on demand only). */

@@ -110,7 +110,7 @@ public class AgentTurnReader extends AbstractItemReader {
         IterationAttempts attempts = IterationAttempts.of(stepContext, next);
         if (attempts.isExhausted()) {
             throw new AgentFailure(ExitStatus.RETRIES_EXHAUSTED, "iteration " + next + " failed " + attempts.retries()
-                    + " times, past its retry limit; last error: " + attempts.lastError());
+                    + " times, past its retry limit; last error: " + attempts.lastError().getMessage(), attempts.lastError());
         }
         AgentTask task = tasks.snapshot(id);
         if (task.epoch != epoch) {
@@ -189,8 +189,8 @@ public class AgentTurnReader extends AbstractItemReader {
             unjournaled = answer;
             LOG.log(Level.WARNING, prefix() + "could not journal the model's answer of iteration " + iteration
                     + "; kept in memory, the retry journals it without asking the model again", e);
-            throw new TransientFailure("could not journal the model's answer of iteration " + iteration + ": "
-                    + FailureClassifier.describe(e), null);
+            String message = "could not journal the model's answer of iteration " + iteration + ": " + FailureClassifier.describe(e);
+            throw DatabaseFailures.isUnavailable(e) ? TransientFailure.databaseUnavailable(message) : new TransientFailure(message, null);
         }
     }
 

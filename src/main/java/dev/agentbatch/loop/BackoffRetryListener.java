@@ -85,7 +85,7 @@ public class BackoffRetryListener implements RetryReadListener, RetryProcessList
         String prefix = "[task " + taskId + " exec " + jobContext.getExecutionId() + "] ";
         Duration delay = null;
         if (retry > limit) {
-            attempts.exhausted(ex.getMessage());
+            attempts.exhausted(ex);
             LOG.warning(() -> prefix + "iteration " + attempts.iteration() + " failed " + retry + " times, more than its "
                     + limit + " retries (retryLimit): " + ex.getMessage());
         } else {

@@ -16,7 +16,7 @@ final class IterationAttempts {
     private final int iteration;
     private int retries;
     private Duration pendingPause;
-    private String exhaustedBy;
+    private Exception exhaustedBy;
 
     private IterationAttempts(int iteration) {
         this.iteration = iteration;
@@ -52,7 +52,7 @@ final class IterationAttempts {
     }
 
     /** No retry left: the next attempt fails the task instead of calling anyone. */
-    void exhausted(String lastError) {
+    void exhausted(Exception lastError) {
         retries++;
         pendingPause = null;
         exhaustedBy = lastError;
@@ -62,7 +62,7 @@ final class IterationAttempts {
         return exhaustedBy != null;
     }
 
-    String lastError() {
+    Exception lastError() {
         return exhaustedBy;
     }
 

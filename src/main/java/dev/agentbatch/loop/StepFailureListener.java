@@ -42,7 +42,15 @@ public class StepFailureListener extends AbstractStepListener {
     }
 
     static FailureInfo describe(Throwable e) {
+        if (DatabaseFailures.isUnavailable(e)) {
+            return new FailureInfo(ExitStatus.DATABASE_UNAVAILABLE, "the database could not be reached: "
+                    + FailureClassifier.describe(e) + "; the task resumes from its last committed iteration when it is back");
+        }
         for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof AgentFailure af && ExitStatus.RETRIES_EXHAUSTED.equals(af.exitStatus())
+                    && af.getCause() instanceof TransientFailure tf && tf.databaseUnavailable()) {
+                return new FailureInfo(ExitStatus.DATABASE_UNAVAILABLE, af.getMessage());
+            }
             if (t instanceof AgentFailure af) {
                 return new FailureInfo(af.exitStatus(), af.getMessage());
             }

@@ -5,9 +5,12 @@ import java.util.logging.Logger;
 
 import dev.agentbatch.config.AgentBatchConfig;
 import dev.agentbatch.ops.FaultInjection;
+import dev.agentbatch.ops.ServerState;
+import dev.agentbatch.queue.ExecutionRows;
 import dev.agentbatch.queue.LiveExecutions;
 import dev.agentbatch.queue.TaskDispatcher;
 import dev.agentbatch.task.ExecutionOutcome;
+import dev.agentbatch.task.ExitStatus;
 import dev.agentbatch.task.TaskStore;
 import jakarta.batch.api.BatchProperty;
 import jakarta.batch.api.listener.AbstractJobListener;
@@ -43,6 +46,10 @@ public class TaskStateListener extends AbstractJobListener {
     LiveExecutions live;
     @Inject
     FaultInjection faults;
+    @Inject
+    ServerState server;
+    @Inject
+    ExecutionRows executions;
 
     @Inject
     @BatchProperty
@@ -65,11 +72,19 @@ public class TaskStateListener extends AbstractJobListener {
         long exec = jobContext.getExecutionId();
         FailureInfo failure = jobContext.getTransientUserData() instanceof FailureInfo f ? f : null;
         BatchStatus status = failure != null ? BatchStatus.FAILED : jobContext.getBatchStatus();
-        ExecutionOutcome outcome = ExecutionOutcome.of(status, failure != null ? failure.exitStatus() : jobContext.getExitStatus());
+        String exit = failure != null ? failure.exitStatus() : jobContext.getExitStatus();
+        if ((status == BatchStatus.STOPPED || status == BatchStatus.STOPPING) && isPlainStop(exit)) {
+            exit = stopCause(id, exec);
+            jobContext.setExitStatus(exit);
+        }
+        ExecutionOutcome outcome = ExecutionOutcome.of(status, exit);
         String error = failure != null ? failure.message() : null;
         try {
-            boolean recorded = tasks.settle(id, exec, outcome, error);
-            LOG.info(() -> "[task " + id + " exec " + exec + "] " + outcome.state() + " (" + outcome.exitStatus() + ")"
+            boolean recorded = outcome.resume() ? tasks.resumeLater(id, exec, outcome.exitStatus())
+                    : tasks.settle(id, exec, outcome, error);
+            LOG.info(() -> "[task " + id + " exec " + exec + "] " + (outcome.resume() ? "execution ended " + outcome.exitStatus()
+                    + (ExitStatus.HANDED_OFF.equals(outcome.exitStatus()) ? ": the node leaves, the task goes to a live node"
+                    : ": the task resumes here") : outcome.state() + " (" + outcome.exitStatus() + ")")
                     + (error != null ? ": " + error : "") + (recorded ? "" : " — not recorded: the task is not carried by this execution"));
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "[task " + id + " exec " + exec + "] could not record the end of the execution ("
@@ -78,5 +93,28 @@ public class TaskStateListener extends AbstractJobListener {
             live.end(exec);
         }
         dispatcher.wake();
+    }
+
+    private static boolean isPlainStop(String exit) {
+        return exit == null || exit.isBlank() || exit.equals(ExitStatus.STOPPED) || exit.equals(BatchStatus.STOPPING.name());
+    }
+
+    /**
+     * Who stopped an execution that ended STOPPED with no exit status of ours: a person through the API (the task's
+     * stop request), this node leaving (the server suspends: hand the task over), another node through the shared job
+     * repository (its row went STOPPING without this JVM asking: resume here), or a person on this node (jboss-cli
+     * {@code stop-job}, the console).
+     */
+    private String stopCause(long id, long exec) {
+        if (tasks.snapshot(id).stopRequestedAt != null) {
+            return ExitStatus.STOPPED;
+        }
+        if (server.suspending()) {
+            return ExitStatus.HANDED_OFF;
+        }
+        if (executions.get(exec).map(r -> r.batchStatus() == BatchStatus.STOPPING).orElse(false)) {
+            return ExitStatus.INTERRUPTED;
+        }
+        return ExitStatus.STOPPED;
     }
 }

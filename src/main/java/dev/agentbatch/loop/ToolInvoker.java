@@ -154,14 +154,14 @@ public class ToolInvoker {
     private void finishOrRetry(AgentTurn turn, ToolCall call, ToolCallRecord row, ToolCallRecord.State state, String result,
                                String error) {
         try {
-            ledger.finish(row.id, state, result, error);
+            ledger.finish(row.id, turn.executionId(), state, result, error);
             faults.halt(FaultInjection.AFTER_EFFECT, turn.taskId());
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, prefix(turn) + "iteration " + turn.iteration() + ": " + call.name() + " (" + call.id()
                     + ") ran but its " + state + " could not be recorded; the iteration is retried and the call runs"
                     + " again in doubt with key " + row.idempotencyKey, e);
-            throw new TransientFailure("tool " + call.name() + " ran but its outcome could not be recorded: "
-                    + FailureClassifier.describe(e), null);
+            String failure = "tool " + call.name() + " ran but its outcome could not be recorded: " + FailureClassifier.describe(e);
+            throw DatabaseFailures.isUnavailable(e) ? TransientFailure.databaseUnavailable(failure) : new TransientFailure(failure, null);
         }
     }
 
@@ -169,7 +169,7 @@ public class ToolInvoker {
     private void finishOrLeaveStarted(AgentTurn turn, ToolCallRecord row, ToolCallRecord.State state, String result,
                                       String error) {
         try {
-            ledger.finish(row.id, state, result, error);
+            ledger.finish(row.id, turn.executionId(), state, result, error);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, prefix(turn) + "could not record " + state + " for " + row.toolCallId
                     + "; it stays STARTED, so the retry runs it in doubt", e);

@@ -22,6 +22,8 @@ public class RetentionPurger extends AbstractBatchlet {
     RetentionStore store;
     @Inject
     JobContext jobContext;
+    @Inject
+    dev.agentbatch.config.AgentBatchConfig config;
 
     @Inject
     @BatchProperty
@@ -44,9 +46,11 @@ public class RetentionPurger extends AbstractBatchlet {
             tasks += Math.max(batch, 0);
         } while (batch > 0 && !stopRequested);
         int jobs = store.purgeOwnExecutions(cutoff, jobContext.getInstanceId());
+        int events = store.purgeEvents(Instant.now().minus(config.eventRetention()));
         int purged = tasks;
         LOG.info(() -> "[exec " + jobContext.getExecutionId() + "] purge: " + purged + " task(s) ended before " + cutoff
-                + " (" + days + " days) removed with their job repository rows; " + jobs + " old agent-purge run(s) removed");
+                + " (" + days + " days) removed with their job repository rows; " + jobs + " old agent-purge run(s) and " + events
+                + " task event(s) older than " + config.eventRetention() + " removed");
         return "PURGED_" + tasks;
     }
 

@@ -61,7 +61,7 @@ public class RetentionStore {
         if (tasks.isEmpty()) {
             return -1;
         }
-        for (String table : List.of("AGENT_MESSAGE", "AGENT_MODEL_CALL", "AGENT_TOOL_LEDGER", "AGENT_RETRY")) {
+        for (String table : List.of("AGENT_MESSAGE", "AGENT_MODEL_CALL", "AGENT_TOOL_LEDGER", "AGENT_RETRY", "AGENT_EVENT")) {
             em.createNativeQuery("delete from " + table + " where TASK_ID in (:tasks)").setParameter("tasks", tasks).executeUpdate();
         }
         if (!instances.isEmpty()) {
@@ -69,6 +69,12 @@ public class RetentionStore {
         }
         em.createNativeQuery("delete from AGENT_TASK where ID in (:tasks)").setParameter("tasks", tasks).executeUpdate();
         return tasks.size();
+    }
+
+    /** Task events older than the cutoff (followers replay at most that far back). */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public int purgeEvents(Instant cutoff) {
+        return em.createNativeQuery("delete from AGENT_EVENT where CREATED_AT < ?1").setParameter(1, cutoff).executeUpdate();
     }
 
     /** Old runs of agent-purge itself, except the one running now. */

@@ -82,7 +82,7 @@ public class SchemaMigrator {
                 .failOnMissingLocations(true)
                 .baselineOnMigrate(true)
                 .baselineVersion(legacy ? "1" : "0")
-                .baselineDescription(legacy ? "agent-batch 0.1.0 schema (hbm2ddl), checked against V1" : "JBeret's own tables")
+                .baselineDescription(legacy ? "agent-batch 0.1.0 schema (hbm2ddl), checked against V1" : "JBeret made its tables at boot")
                 .load()
                 .migrate();
         LOG.info(() -> "schema of " + vendor.folder + " at version " + result.targetSchemaVersion + " ("

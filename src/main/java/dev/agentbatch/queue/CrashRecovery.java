@@ -103,19 +103,13 @@ public class CrashRecovery {
 
     private boolean settle(AgentTask task, ExecutionRows.Row latest) {
         long exec = latest.executionId();
-        boolean orphan = live.bootedAfter(latest.createTime()) || silentFor(latest, config.strandedGrace());
+        boolean orphan = live.bootedAfter(latest.createTime()) || live.endedHere(exec) || silentFor(latest, config.strandedGrace());
         switch (latest.batchStatus()) {
             case STARTING, STARTED -> {
                 if (!orphan) {
                     return false;
                 }
-                Properties force = new Properties();
-                force.setProperty("jberet.restart.mode", "force");
-                long next = BatchRuntime.getJobOperator().restart(exec, force);
-                faults.halt(FaultInjection.AFTER_RECOVERY_RESTART, task.id);
-                tasks.follow(task.id, exec, next);
-                LOG.info(() -> "[task " + task.id + " exec " + next + "] execution " + exec + " was left " + latest.batchStatus()
-                        + " by a JVM that is gone; resumed from its checkpoint (iteration " + task.iterations + ")");
+                resume(task, latest, "was left " + latest.batchStatus() + " by a JVM that is gone");
                 return true;
             }
             case STOPPING -> {
@@ -126,12 +120,33 @@ public class CrashRecovery {
                 record(task, exec, ExecutionOutcome.of(BatchStatus.STOPPED, null),
                         "the server went down while the task was stopping");
             }
-            default -> record(task, exec, ExecutionOutcome.of(latest.batchStatus(), latest.exitStatus()),
-                    latest.batchStatus() == BatchStatus.COMPLETED ? null
-                            : "execution " + exec + " ended " + latest.batchStatus() + " (" + latest.exitStatus() + ")"
-                            + " but the task did not record it; settled from the job repository");
+            default -> {
+                ExecutionOutcome outcome = ExecutionOutcome.of(latest.batchStatus(), latest.exitStatus());
+                if (outcome.resume()) {
+                    resume(task, latest, "ended " + latest.exitStatus());
+                    return true;
+                }
+                record(task, exec, outcome, latest.batchStatus() == BatchStatus.COMPLETED ? null
+                        : "execution " + exec + " ended " + latest.batchStatus() + " (" + latest.exitStatus() + ")"
+                        + " but the task did not record it; settled from the job repository");
+            }
         }
         return false;
+    }
+
+    /**
+     * Restarts the latest execution from its checkpoint (with {@code force}: JBeret cannot tell that a STARTED one is
+     * an orphan; a FAILED or STOPPED one restarts as usual) and makes the task follow the new execution.
+     */
+    private void resume(AgentTask task, ExecutionRows.Row latest, String why) {
+        long exec = latest.executionId();
+        Properties force = TaskDispatcher.jobParameters(task);
+        force.setProperty("jberet.restart.mode", "force");
+        long next = BatchRuntime.getJobOperator().restart(exec, force);
+        faults.halt(FaultInjection.AFTER_RECOVERY_RESTART, task.id);
+        tasks.follow(task.id, exec, next);
+        LOG.info(() -> "[task " + task.id + " exec " + next + "] execution " + exec + " " + why
+                + "; resumed from its checkpoint (iteration " + task.iterations + ")");
     }
 
     private void record(AgentTask task, long exec, ExecutionOutcome outcome, String error) {

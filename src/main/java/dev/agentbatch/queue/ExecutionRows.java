@@ -2,11 +2,10 @@ package dev.agentbatch.queue;
 
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
 
+import dev.agentbatch.config.SqlTime;
 import jakarta.batch.runtime.BatchStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -60,25 +59,24 @@ public class ExecutionRows {
                 .setParameter(1, Timestamp.from(Instant.now())).setParameter(2, executionId).executeUpdate() == 1;
     }
 
+    /**
+     * Settles an execution whose node died: FAILED with exit status NODE_LOST (the task is resumed elsewhere, see
+     * {@link dev.agentbatch.task.ExecutionOutcome}). A conditional update: nothing happens if the row already ended.
+     */
+    @Transactional
+    public boolean markNodeLost(long executionId) {
+        return em.createNativeQuery("update JOB_EXECUTION set BATCHSTATUS = 'FAILED', EXITSTATUS = 'NODE_LOST',"
+                        + " ENDTIME = ?1, LASTUPDATEDTIME = ?1 where JOBEXECUTIONID = ?2"
+                        + " and BATCHSTATUS in ('STARTING', 'STARTED', 'STOPPING')")
+                .setParameter(1, Timestamp.from(Instant.now())).setParameter(2, executionId).executeUpdate() == 1;
+    }
+
     private static Optional<Row> first(List<?> rows) {
         if (rows.isEmpty()) {
             return Optional.empty();
         }
         Object[] r = (Object[]) rows.get(0);
         return Optional.of(new Row(((Number) r[0]).longValue(), ((Number) r[1]).longValue(),
-                BatchStatus.valueOf(((String) r[2]).trim()), (String) r[3], instant(r[4]), instant(r[5])));
-    }
-
-    private static Instant instant(Object value) {
-        if (value instanceof Timestamp t) {
-            return t.toInstant();
-        }
-        if (value instanceof LocalDateTime l) {
-            return l.atZone(ZoneId.systemDefault()).toInstant();
-        }
-        if (value instanceof Instant i) {
-            return i;
-        }
-        return null;
+                BatchStatus.valueOf(((String) r[2]).trim()), (String) r[3], SqlTime.instant(r[4]), SqlTime.instant(r[5])));
     }
 }

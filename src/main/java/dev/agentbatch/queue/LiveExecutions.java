@@ -24,6 +24,7 @@ public class LiveExecutions {
     }
 
     private final Set<Long> executions = ConcurrentHashMap.newKeySet();
+    private final java.util.LinkedHashSet<Long> ended = new java.util.LinkedHashSet<>();
 
     public void begin(long executionId) {
         executions.add(executionId);
@@ -31,6 +32,22 @@ public class LiveExecutions {
 
     public void end(long executionId) {
         executions.remove(executionId);
+        synchronized (ended) {
+            ended.add(executionId);
+            if (ended.size() > 10_000) {
+                ended.remove(ended.iterator().next());
+            }
+        }
+    }
+
+    /**
+     * Whether this execution ran in this JVM and is over: if its row still says STARTED, JBeret could not write its
+     * end (the database was gone), and it is an orphan now, whatever its age.
+     */
+    public boolean endedHere(long executionId) {
+        synchronized (ended) {
+            return ended.contains(executionId);
+        }
     }
 
     public boolean contains(long executionId) {

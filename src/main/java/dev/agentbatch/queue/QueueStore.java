@@ -6,9 +6,13 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.agentbatch.config.Database;
 import dev.agentbatch.task.AgentTask;
+import dev.agentbatch.task.EventLog;
+import dev.agentbatch.task.TaskEvent;
 import dev.agentbatch.task.TaskState;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
@@ -26,6 +30,10 @@ public class QueueStore {
 
     @PersistenceContext
     EntityManager em;
+    @Inject
+    Database database;
+    @Inject
+    EventLog events;
 
     private AgentTask get(long taskId) {
         return em.find(AgentTask.class, taskId);
@@ -42,9 +50,16 @@ public class QueueStore {
         if (max <= 0) {
             return List.of();
         }
-        List<Object[]> candidates = em.createQuery("select t.id, t.state from AgentTask t where t.state in :queued"
+        List<Object[]> candidates = database.isPostgres()
+                // PostgreSQL: lock the rows this node takes and skip the ones other dispatchers hold, row by row
+                ? em.createNativeQuery("select ID, STATE from AGENT_TASK where STATE in ('PENDING', 'RESTART_PENDING')"
+                        + " order by PRIORITY desc, QUEUED_AT asc, ID asc limit " + max + " for update skip locked")
+                        .getResultList().stream().map(r -> new Object[] {((Number) ((Object[]) r)[0]).longValue(),
+                                TaskState.valueOf((String) ((Object[]) r)[1])}).toList()
+                // H2: a claimer that selects FOR UPDATE with a limit locks every row it scanned (DESIGN.md §7)
+                : em.createQuery("select t.id, t.state from AgentTask t where t.state in :queued"
                         + " order by t.priority desc, t.queuedAt asc, t.id asc", Object[].class)
-                .setParameter("queued", QUEUED).setMaxResults(max).getResultList();
+                        .setParameter("queued", QUEUED).setMaxResults(max).getResultList();
         List<AgentTask> claimed = new ArrayList<>();
         Instant now = Instant.now();
         for (Object[] candidate : candidates) {
@@ -55,6 +70,7 @@ public class QueueStore {
                     .setParameter("id", id).setParameter("seen", candidate[1]).executeUpdate();
             if (won == 1) {
                 claimed.add(get(id));
+                events.publish(TaskEvent.state(id, TaskState.STARTING, null, null));
             }
         }
         return claimed;
@@ -117,6 +133,32 @@ public class QueueStore {
                 .setParameter("exec", executionId).setParameter("now", Instant.now()).setParameter("id", taskId);
         if (previousExecutionId != null) {
             update.setParameter("previous", previousExecutionId);
+        }
+        return update.executeUpdate() == 1;
+    }
+
+    /** Tasks in flight (STARTING, RUNNING) that belong to another node, or to none (handed off). */
+    public List<AgentTask> heldElsewhere(String nodeId) {
+        return em.createQuery("select t from AgentTask t where t.state in :held and (t.nodeId is null or t.nodeId <> :node)"
+                        + " order by t.priority desc, t.queuedAt asc, t.id asc", AgentTask.class)
+                .setParameter("held", HELD).setParameter("node", nodeId).getResultList();
+    }
+
+    /**
+     * Takes a task over from a dead node (or from none, after a hand-off): a compare-and-set on its owner and epoch
+     * that moves it to this node and increments the epoch, so that exactly one node wins it however many noticed, and
+     * the dead node's executions are fenced from this moment.
+     */
+    @Transactional
+    public boolean takeOver(long taskId, String fromNode, int epoch, String nodeId) {
+        Instant now = Instant.now();
+        var update = em.createQuery("update AgentTask t set t.nodeId = :node, t.claimedBy = :node, t.claimedAt = :now,"
+                        + " t.epoch = t.epoch + 1, t.state = :running, t.updatedAt = :now where t.id = :id and t.epoch = :epoch"
+                        + " and t.state in :held and " + (fromNode == null ? "t.nodeId is null" : "t.nodeId = :from"))
+                .setParameter("node", nodeId).setParameter("now", now).setParameter("running", TaskState.RUNNING)
+                .setParameter("id", taskId).setParameter("epoch", epoch).setParameter("held", HELD);
+        if (fromNode != null) {
+            update.setParameter("from", fromNode);
         }
         return update.executeUpdate() == 1;
     }

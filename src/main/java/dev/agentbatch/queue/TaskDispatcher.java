@@ -42,6 +42,12 @@ public class TaskDispatcher {
     @Inject
     ExecutionRows executions;
     @Inject
+    Takeover takeover;
+    @Inject
+    NodeLease lease;
+    @Inject
+    dev.agentbatch.ops.ServerState server;
+    @Inject
     LiveExecutions live;
     @Inject
     dev.agentbatch.ops.AgentMetrics metrics;
@@ -69,6 +75,13 @@ public class TaskDispatcher {
         }
     }
 
+    /** Another node queued work (a submission, a restart, a hand-off): look at the queue now. */
+    void signalled(@jakarta.enterprise.event.Observes dev.agentbatch.config.ClusterSignals.Signal signal) {
+        if (signal == dev.agentbatch.config.ClusterSignals.Signal.QUEUE) {
+            wake();
+        }
+    }
+
     /** Asks for a dispatch pass soon; passes requested while one is queued collapse into it. */
     public void wake() {
         if (passQueued.compareAndSet(false, true)) {
@@ -80,16 +93,21 @@ public class TaskDispatcher {
     }
 
     /**
-     * Gives back claims that never started, settles what no live execution backs (see {@link CrashRecovery}), then
-     * starts queued tasks up to the cap. Passes never overlap, so at the start of one no launch is in flight.
+     * Gives back claims that never started, settles what no live execution backs (see {@link CrashRecovery}), takes
+     * over the tasks of dead nodes (see {@link Takeover}), then starts queued tasks up to the cap. Only while this node
+     * holds its lease and is not leaving. Passes never overlap, so at the start of one no launch is in flight.
      */
     void pass() {
         synchronized (passLock) {
             try {
+                if (!lease.holdsLease() || server.suspending()) {
+                    return; // no work without a fresh lease, and none for a node that is leaving
+                }
                 String node = config.nodeId();
                 tasks.releaseUnstartedClaims(node, Instant.now());
                 recovery.reconcile();
                 int free = (int) (config.maxConcurrentTasks() - tasks.countRunning(node));
+                free -= takeover.run(free);
                 List<AgentTask> claimed = tasks.claim(node, free);
                 // started side by side: each start is a few repository writes, and a burst of hundreds of tasks
                 // must not queue behind them one by one (the pass itself stays single: claims never overlap)

@@ -29,6 +29,24 @@ public final class ExitStatus {
     public static final String FENCED = "FENCED";
     /** An execution that failed for a reason none of the above names (see the task's {@code error}). */
     public static final String FAILED = "FAILED";
+    /**
+     * The execution's node left gracefully (a suspend: {@code server stop}, SIGTERM): it stopped at an iteration
+     * boundary and handed the task to any live node. Not a person's stop: the task stays RUNNING.
+     */
+    public static final String HANDED_OFF = "HANDED_OFF";
+    /**
+     * Another node stopped this execution through the shared job repository (WildFly's batch subsystem stops every
+     * running execution of the job names it ran when its node suspends or undeploys, or a jboss-cli stop-job was sent
+     * to the wrong node): the task resumes at once on its own node.
+     */
+    public static final String INTERRUPTED = "INTERRUPTED";
+    /** The execution's node died (its lease ran out); a live node took the task over and marked it so. */
+    public static final String NODE_LOST = "NODE_LOST";
+    /**
+     * The database could not be reached (restarting, failing over): the execution ended at the failed iteration, and
+     * the task resumes from its last checkpoint when the database is back. Shown on the task while it waits.
+     */
+    public static final String DATABASE_UNAVAILABLE = "DATABASE_UNAVAILABLE";
     /** JBeret's ABANDONED: an admin abandoned the execution. */
     public static final String ABANDONED = "ABANDONED";
 

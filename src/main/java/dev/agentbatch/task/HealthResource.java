@@ -23,6 +23,8 @@ public class HealthResource {
     AgentBatchConfig config;
     @Inject
     WorkspaceProvider workspace;
+    @Inject
+    dev.agentbatch.queue.LiveExecutions live;
     @PersistenceContext
     EntityManager em;
 
@@ -36,6 +38,7 @@ public class HealthResource {
         body.put("modelName", config.openAiModel());
         body.put("workspace", workspace.get().root().toString());
         body.put("node", config.nodeId());
+        body.put("liveExecutions", live.snapshot().size());
         return body;
     }
 }

@@ -1,5 +1,6 @@
 package dev.agentbatch.task;
 
+import java.util.List;
 import java.util.function.Consumer;
 
 import dev.agentbatch.config.Json;
@@ -7,28 +8,54 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 
-/** One SSE client following one task: writes each event, and hangs up after a terminal state. */
+/**
+ * One SSE client following one task, or every task ({@code taskId} null): writes each event with its id, replays what
+ * a reconnecting client missed (its {@code Last-Event-ID}), never sends an id twice or out of order, and, for one
+ * task, hangs up after a terminal state.
+ */
 final class SseFollower implements Consumer<TaskEvent> {
 
-    private final long taskId;
+    private final Long taskId;
     private final SseEventSink sink;
     private final Sse sse;
     private final TaskEvents events;
+    private long lastSent;
 
-    SseFollower(long taskId, SseEventSink sink, Sse sse, TaskEvents events) {
+    SseFollower(Long taskId, SseEventSink sink, Sse sse, TaskEvents events) {
         this.taskId = taskId;
         this.sink = sink;
         this.sse = sse;
         this.events = events;
     }
 
-    /** Follow first, then send the snapshot: nothing can fall between the two. */
-    void start(TaskView snapshot) {
-        events.follow(taskId, this);
+    /**
+     * Follows first, then catches up, holding this follower's lock meanwhile: the relay's deliveries wait, so nothing
+     * can fall between the catch-up and the live events, or come before what it follows.
+     *
+     * @param missed   what happened after the client's Last-Event-ID, or null when it has none
+     * @param snapshot the task as it is, sent first (event {@code task}) when there is nothing to replay
+     * @param snapshotId the id of the task's latest event when the snapshot was read
+     */
+    void start(List<TaskEvent> missed, Object snapshot, long snapshotId) {
         synchronized (this) {
-            send("task", Json.write(snapshot));
-            if (snapshot.state().isTerminal()) {
-                end();
+            if (taskId == null) {
+                events.followAll(this);
+            } else {
+                events.follow(taskId, this);
+            }
+            if (missed != null) {
+                for (TaskEvent e : missed) {
+                    send(e);
+                    if (sink.isClosed()) {
+                        return;
+                    }
+                }
+            } else {
+                write(taskId == null ? "hello" : "task", snapshotId, Json.write(snapshot));
+                lastSent = snapshotId;
+                if (snapshot instanceof TaskView view && view.state().isTerminal()) {
+                    end();
+                }
             }
         }
     }
@@ -36,26 +63,43 @@ final class SseFollower implements Consumer<TaskEvent> {
     @Override
     public synchronized void accept(TaskEvent event) {
         if (sink.isClosed()) {
-            events.unfollow(taskId, this);
+            unfollow();
             return;
         }
-        send(event.type(), Json.write(event));
-        if (event.isTerminal()) {
+        send(event);
+    }
+
+    private void send(TaskEvent event) {
+        if (event.id() <= lastSent) {
+            return;
+        }
+        write(event.type(), event.id(), Json.write(event));
+        lastSent = event.id();
+        if (taskId != null && event.isTerminal()) {
             end();
         }
     }
 
-    private void send(String name, String json) {
-        sink.send(sse.newEventBuilder().name(name).mediaType(MediaType.APPLICATION_JSON_TYPE).data(String.class, json).build())
+    private void write(String name, long id, String json) {
+        sink.send(sse.newEventBuilder().id(Long.toString(id)).name(name).mediaType(MediaType.APPLICATION_JSON_TYPE)
+                        .data(String.class, json).build())
                 .whenComplete((ok, failure) -> {
                     if (failure != null) {
-                        events.unfollow(taskId, this); // the client went away
+                        unfollow(); // the client went away
                     }
                 });
     }
 
+    private void unfollow() {
+        if (taskId == null) {
+            events.unfollowAll(this);
+        } else {
+            events.unfollow(taskId, this);
+        }
+    }
+
     private void end() {
-        events.unfollow(taskId, this);
+        unfollow();
         sink.close();
     }
 }

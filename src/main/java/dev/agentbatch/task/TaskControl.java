@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.logging.Logger;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
@@ -26,7 +25,9 @@ public class TaskControl {
     EntityManager em;
 
     @Inject
-    Event<TaskEvent> events;
+    EventLog events;
+    @Inject
+    dev.agentbatch.config.ClusterSignals signals;
 
     /** Optional new limits for a restart. */
     public record Overrides(String deadline, Integer maxIterations, Long budgetTokens) {
@@ -68,7 +69,8 @@ public class TaskControl {
         task.endedAt = null;
         task.queuedAt = now;
         task.updatedAt = now;
-        events.fire(TaskEvent.state(taskId, TaskState.RESTART_PENDING, null, null));
+        events.publish(TaskEvent.state(taskId, TaskState.RESTART_PENDING, null, null));
+        signals.queueChanged();
         LOG.info(() -> "[task " + taskId + " exec " + previous + "] restart requested: queued (priority " + task.priority + ")");
         return task;
     }
@@ -81,7 +83,7 @@ public class TaskControl {
             task.exitStatus = ExitStatus.CANCELLED;
             task.endedAt = Instant.now();
             task.updatedAt = task.endedAt;
-            events.fire(TaskEvent.state(taskId, TaskState.STOPPED, null, ExitStatus.CANCELLED));
+            events.publish(TaskEvent.state(taskId, TaskState.STOPPED, null, ExitStatus.CANCELLED));
             LOG.info(() -> "[task " + taskId + "] cancelled before it started");
             return task;
         }

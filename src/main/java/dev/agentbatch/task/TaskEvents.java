@@ -1,25 +1,60 @@
 package dev.agentbatch.task;
 
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
+import dev.agentbatch.config.ClusterSignals;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
+import jakarta.inject.Inject;
 
 /**
- * Fans committed {@link TaskEvent}s out to the followers of each task (the SSE streams of
- * {@code GET /api/tasks/{id}/events}). Events of this node only: a follower connected to another node of a
- * cluster sees the tasks that node runs, and can always fall back to polling {@code GET /api/tasks/{id}}.
+ * This node's relay of AGENT_EVENT to its followers (the SSE streams of {@code /api/tasks/{id}/events} and
+ * {@code /api/events}), whichever node wrote the events. While anyone follows, it polls the table for rows after the
+ * last one it delivered, woken at once by a local commit or another node's signal, and every half second otherwise.
+ *
+ * <p>Ids are handed out when a row is inserted, not when its transaction commits, so a row can appear after a higher
+ * id was delivered. The relay remembers such gaps and looks for them again for a while (an id that never shows up was
+ * rolled back), so nothing committed is ever skipped; a follower never gets an id twice.
  */
 @ApplicationScoped
 public class TaskEvents {
 
+    private static final Logger LOG = Logger.getLogger(TaskEvents.class.getName());
+    private static final long POLL_MS = 500;
+    private static final long GAP_MS = 30_000;
+
+    @Inject
+    EventLog log;
+    @Resource
+    ManagedScheduledExecutorService executor;
+
     private final Map<Long, Set<Consumer<TaskEvent>>> followers = new ConcurrentHashMap<>();
+    private final Set<Consumer<TaskEvent>> everything = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean pollQueued = new AtomicBoolean();
+    private final Object pollLock = new Object();
+    /** Ids below the cursor not seen yet, with when they were first missed. */
+    private final Map<Long, Instant> gaps = new TreeMap<>();
+    private long cursor;
+    private ScheduledFuture<?> ticker;
 
     public void follow(long taskId, Consumer<TaskEvent> follower) {
+        start();
         followers.computeIfAbsent(taskId, k -> ConcurrentHashMap.newKeySet()).add(follower);
     }
 
@@ -30,12 +65,97 @@ public class TaskEvents {
         });
     }
 
+    /** Follows every task (the console's stream). */
+    public void followAll(Consumer<TaskEvent> follower) {
+        start();
+        everything.add(follower);
+    }
+
+    public void unfollowAll(Consumer<TaskEvent> follower) {
+        everything.remove(follower);
+    }
+
     void committed(@Observes(during = TransactionPhase.AFTER_SUCCESS) TaskEvent event) {
-        Set<Consumer<TaskEvent>> set = followers.get(event.taskId());
-        if (set != null) {
-            for (Consumer<TaskEvent> follower : set) {
-                follower.accept(event);
+        poke();
+    }
+
+    void signalled(@Observes ClusterSignals.Signal signal) {
+        if (signal == ClusterSignals.Signal.EVENTS) {
+            poke();
+        }
+    }
+
+    /** Asks for a poll soon; pokes while one is queued collapse into it. */
+    public void poke() {
+        if (hasFollowers() && pollQueued.compareAndSet(false, true)) {
+            executor.execute(() -> {
+                pollQueued.set(false);
+                poll();
+            });
+        }
+    }
+
+    /**
+     * Before a follower is added: when nobody followed, the cursor was left behind; it starts again a little before the
+     * newest event (ids a late transaction may still fill are read again; followers drop what they already have).
+     */
+    private synchronized void start() {
+        if (!hasFollowers()) {
+            synchronized (pollLock) {
+                cursor = Math.max(0, log.latestId() - 200);
+                gaps.clear();
             }
         }
+        if (ticker == null) {
+            ticker = executor.scheduleWithFixedDelay(() -> {
+                if (hasFollowers()) {
+                    poll();
+                }
+            }, POLL_MS, POLL_MS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        if (ticker != null) {
+            ticker.cancel(false);
+        }
+    }
+
+    private boolean hasFollowers() {
+        return !followers.isEmpty() || !everything.isEmpty();
+    }
+
+    void poll() {
+        synchronized (pollLock) {
+            try {
+                List<TaskEvent> found = new ArrayList<>(log.withIds(gaps.keySet()));
+                found.addAll(log.after(cursor, 1000));
+                Instant now = Instant.now();
+                for (TaskEvent e : found) {
+                    gaps.remove(e.id());
+                    if (e.id() > cursor) {
+                        if (e.id() - cursor < 10_000) { // not a jump of the identity (H2 skips ahead after a crash)
+                            for (long missing = cursor + 1; missing < e.id(); missing++) {
+                                gaps.putIfAbsent(missing, now);
+                            }
+                        }
+                        cursor = e.id();
+                    }
+                    deliver(e);
+                }
+                gaps.values().removeIf(since -> since.plusMillis(GAP_MS).isBefore(now));
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "could not read new task events; the next poll tries again", e);
+            }
+        }
+    }
+
+    private void deliver(TaskEvent event) {
+        Set<Consumer<TaskEvent>> set = followers.get(event.taskId());
+        if (set != null) {
+            set.forEach(f -> f.accept(event));
+        }
+        everything.forEach(f -> f.accept(event));
     }
 }

@@ -43,6 +43,8 @@ public class TaskResource {
     @Inject
     TaskEvents events;
     @Inject
+    EventLog eventLog;
+    @Inject
     ExecutionRows executionRows;
 
     @Context
@@ -109,15 +111,25 @@ public class TaskResource {
     }
 
     /**
-     * Server-sent events: first the task as it is ({@code task}), then one {@code state} event per state change
-     * and one {@code iteration} event per committed iteration; the stream ends after a terminal state.
+     * Server-sent events, each with an id: first the task as it is ({@code task}), then one {@code state} event per
+     * state change and one {@code iteration} event per committed iteration; the stream ends after a terminal state.
+     * Any node streams any task. A client that reconnects with {@code Last-Event-ID} gets what it missed instead of
+     * the snapshot (events are kept for AGENT_BATCH_EVENT_RETENTION).
      */
     @GET
     @Path("/{id}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    public void events(@PathParam("id") long id, @Context SseEventSink sink, @Context Sse sse) {
+    public void events(@PathParam("id") long id, @HeaderParam("Last-Event-ID") String lastEventId,
+                       @Context SseEventSink sink, @Context Sse sse) {
         service.find(id);
-        new SseFollower(id, sink, sse, events).start(TaskView.of(service.find(id)));
+        Long after = EventsResource.lastEventId(lastEventId);
+        SseFollower follower = new SseFollower(id, sink, sse, events);
+        if (after != null) {
+            follower.start(eventLog.ofTaskAfter(id, after), null, after);
+        } else {
+            long latest = eventLog.latestIdOf(id);
+            follower.start(null, TaskView.of(service.find(id)), latest);
+        }
     }
 
     /** 202: the restart is queued (RESTART_PENDING); the task carries no execution until a node claims it. */

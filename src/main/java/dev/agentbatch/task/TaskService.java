@@ -31,6 +31,10 @@ public class TaskService {
 
     @Inject
     TaskValidator validator;
+    @Inject
+    EventLog events;
+    @Inject
+    dev.agentbatch.config.ClusterSignals signals;
 
     public record Submitted(AgentTask task, boolean created) {
     }
@@ -61,6 +65,8 @@ public class TaskService {
         em.persist(task);
         em.flush();
         appendOpening(task.id, valid.input(), now);
+        events.publish(TaskEvent.state(task.id, TaskState.PENDING, null, null));
+        signals.queueChanged();
         return new Submitted(task, true);
     }
 

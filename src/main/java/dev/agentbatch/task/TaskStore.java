@@ -11,7 +11,6 @@ import dev.agentbatch.model.ChatMessage;
 import dev.agentbatch.model.Role;
 import dev.agentbatch.model.ToolCall;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -32,7 +31,9 @@ public class TaskStore {
     EntityManager em;
 
     @Inject
-    Event<TaskEvent> events;
+    EventLog events;
+    @Inject
+    dev.agentbatch.config.ClusterSignals signals;
     @Inject
     dev.agentbatch.ops.FaultInjection faults;
 
@@ -120,7 +121,7 @@ public class TaskStore {
                     + executionId + " of job instance " + jobInstanceId + " may not carry it");
         }
         syncLimits(taskId, limits);
-        events.fire(TaskEvent.state(taskId, TaskState.RUNNING, executionId, null));
+        events.publish(TaskEvent.state(taskId, TaskState.RUNNING, executionId, null));
         return em.createQuery("select t.epoch from AgentTask t where t.id = :id", Integer.class)
                 .setParameter("id", taskId).getSingleResult();
     }
@@ -171,9 +172,34 @@ public class TaskStore {
                 .setParameter("running", TaskState.RUNNING)
                 .executeUpdate() == 1;
         if (ended) {
-            events.fire(TaskEvent.state(taskId, outcome.state(), executionId, outcome.exitStatus()));
+            events.publish(TaskEvent.state(taskId, outcome.state(), executionId, outcome.exitStatus()));
         }
         return ended;
+    }
+
+    /**
+     * An execution ended without ending the task ({@link ExecutionOutcome#resume()}): the task stays RUNNING. After a
+     * hand-off it belongs to no node, and any live node takes it over; otherwise it stays on this node, whose next
+     * dispatcher pass restarts it from its checkpoint.
+     *
+     * @return whether the task was carried by this execution
+     */
+    @Transactional
+    public boolean resumeLater(long taskId, long executionId, String exitStatus) {
+        boolean handOff = ExitStatus.HANDED_OFF.equals(exitStatus);
+        boolean changed = em.createQuery("update AgentTask t set t.updatedAt = :now, t.exitStatus = :exit"
+                        + (handOff ? ", t.nodeId = null, t.claimedBy = null, t.claimedAt = null" : "")
+                        + " where t.id = :id and t.jobExecutionId = :exec and t.state = :running")
+                .setParameter("now", Instant.now()).setParameter("exit", exitStatus).setParameter("id", taskId)
+                .setParameter("exec", executionId)
+                .setParameter("running", TaskState.RUNNING).executeUpdate() == 1;
+        if (changed) {
+            events.publish(TaskEvent.state(taskId, TaskState.RUNNING, executionId, exitStatus));
+            if (handOff) {
+                signals.queueChanged(); // a live node takes it over at once
+            }
+        }
+        return changed;
     }
 
     /** One retry of an iteration, kept whatever happens to the chunk it is about. */

@@ -4,11 +4,12 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 
-/** A task as the REST API shows it. */
+/** A task as the REST API shows it: {@code node} runs it (or ran it last) under {@code epoch}. */
 public record TaskView(long id, TaskState state, String input, int priority, String result, String error,
                        String exitStatus, int iterations, Integer maxIterations, Long executionId, Long jobInstanceId,
                        String node, Instant createdAt, Instant updatedAt, Instant startedAt, Instant endedAt,
-                       Usage usage, List<String> tools, String deadline, Long budgetTokens, int toolFailures) {
+                       Usage usage, List<String> tools, String deadline, Long budgetTokens, int toolFailures, int epoch,
+                       Instant queuedAt, String claimedBy, Instant claimedAt, Instant stopRequestedAt) {
 
     public record Usage(long promptTokens, long completionTokens, long totalTokens) {
     }
@@ -17,6 +18,7 @@ public record TaskView(long id, TaskState state, String input, int priority, Str
         return new TaskView(t.id, t.state, t.input, t.priority, t.result, t.error, t.exitStatus, t.iterations,
                 t.maxIterations, t.jobExecutionId, t.jobInstanceId, t.nodeId, t.createdAt, t.updatedAt, t.startedAt,
                 t.endedAt, new Usage(t.promptTokens, t.completionTokens, t.totalTokens()),
-                t.tools == null ? null : Arrays.asList(t.tools.split(",")), t.deadline, t.budgetTokens, t.toolFailures);
+                t.tools == null ? null : Arrays.asList(t.tools.split(",")), t.deadline, t.budgetTokens, t.toolFailures,
+                t.epoch, t.queuedAt, t.claimedBy, t.claimedAt, t.stopRequestedAt);
     }
 }

@@ -7,7 +7,6 @@ import dev.agentbatch.model.ChatMessage;
 import dev.agentbatch.model.Usage;
 import dev.agentbatch.tools.ToolCallRecord;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -27,7 +26,7 @@ public class TurnRecorder {
     @Inject
     TaskStore store;
     @Inject
-    Event<TaskEvent> events;
+    EventLog events;
 
     /** One tool message to append: whether its effect was in doubt, and whether it was reused from the ledger. */
     public record ToolMessage(ChatMessage message, boolean inDoubt, boolean reused) {
@@ -78,7 +77,7 @@ public class TurnRecorder {
             row.reused = tool.reused();
         }
         it.ledgerRows().forEach(em::persist);
-        events.fire(TaskEvent.iteration(it.taskId(), it.iteration(), it.executionId(), it.usage().totalTokens()));
+        events.publish(TaskEvent.iteration(it.taskId(), it.iteration(), it.executionId(), it.usage().totalTokens()));
         return true;
     }
 }

@@ -100,12 +100,17 @@ public class ToolLedger {
         return row;
     }
 
+    /**
+     * Records how the call ended, if the row is still this execution's: after a takeover the new owner's attempt
+     * holds the row, and a stale execution's late outcome changes nothing.
+     */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public void finish(long rowId, ToolCallRecord.State state, String result, String error) {
-        ToolCallRecord row = em.find(ToolCallRecord.class, rowId);
-        row.state = state;
-        row.result = result;
-        row.error = error == null || error.length() <= 4000 ? error : error.substring(0, 4000);
-        row.endedAt = Instant.now();
+    public void finish(long rowId, long executionId, ToolCallRecord.State state, String result, String error) {
+        em.createQuery("update ToolCallRecord r set r.state = :s, r.result = :r, r.error = :e, r.endedAt = :now"
+                        + " where r.id = :id and r.jobExecutionId = :exec")
+                .setParameter("s", state).setParameter("r", result)
+                .setParameter("e", error == null || error.length() <= 4000 ? error : error.substring(0, 4000))
+                .setParameter("now", Instant.now()).setParameter("id", rowId).setParameter("exec", executionId)
+                .executeUpdate();
     }
 }

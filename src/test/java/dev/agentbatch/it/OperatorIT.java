@@ -81,9 +81,10 @@ class OperatorIT extends IntegrationTestBase {
 
     @Test
     void theSchemaIsFlywaysAndComesFromEveryMigration() {
-        // a new database (JBeret had made its own tables already): every version from V1, then the views
+        // a new database: every version from V1, then the views (a baseline marker at 0 comes first when JBeret's
+        // boot-time tables were there before the deployment, which is a race of the server's own start)
         List<Map<String, Object>> history = JobRepository.query("select \"version\" V, \"type\" T, \"success\" S"
-                + " from AGENT_SCHEMA_HISTORY where \"installed_rank\" > 0 order by \"installed_rank\"");
+                + " from AGENT_SCHEMA_HISTORY where \"installed_rank\" > 0 and \"type\" <> 'BASELINE' order by \"installed_rank\"");
         assertEquals("1", history.get(0).get("V"), history.toString());
         assertEquals("SQL", history.get(0).get("T"), "V1 ran, it was not baselined: " + history);
         assertEquals("2", history.get(1).get("V"), history.toString());

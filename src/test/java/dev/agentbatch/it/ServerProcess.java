@@ -123,6 +123,38 @@ public final class ServerProcess implements AutoCloseable {
         return 0;
     }
 
+    /** The server's JVM (not its launcher script). */
+    public ProcessHandle jvm() {
+        if (process == null) {
+            throw new IllegalStateException("not started");
+        }
+        return process.descendants().filter(p -> p.info().command().orElse("").endsWith("java")).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no JVM under " + process.pid()));
+    }
+
+    /** Sends a signal to the server's JVM: STOP freezes it (a long GC pause, a hung VM), CONT wakes it, TERM stops it. */
+    public void signal(String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(jvm().pid())).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + signal + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** SIGTERM, as an orchestrator stops a node, and waits until the JVM is gone (a graceful leave). */
+    public Duration terminate(Duration timeout) {
+        Instant start = Instant.now();
+        signal("TERM");
+        awaitExit(timeout);
+        return Duration.between(start, Instant.now());
+    }
+
     /** The management port (jboss-cli's controller) of this server. */
     public int managementPort() {
         return 9990 + portOffset;

@@ -46,14 +46,23 @@ class TaskStateTest {
 
     @Test
     void theOutcomeReadsTheExitStatusNotOnlyTheBatchStatus() {
-        assertEquals(new ExecutionOutcome(TaskState.COMPLETED, "COMPLETED"), ExecutionOutcome.of(BatchStatus.COMPLETED, null));
-        assertEquals(new ExecutionOutcome(TaskState.FAILED, "ITERATION_LIMIT"),
+        assertEquals(new ExecutionOutcome(TaskState.COMPLETED, "COMPLETED", false), ExecutionOutcome.of(BatchStatus.COMPLETED, null));
+        assertEquals(new ExecutionOutcome(TaskState.FAILED, "ITERATION_LIMIT", false),
                 ExecutionOutcome.of(BatchStatus.FAILED, "ITERATION_LIMIT"));
-        assertEquals(new ExecutionOutcome(TaskState.FAILED, "FAILED"), ExecutionOutcome.of(BatchStatus.FAILED, " "));
-        assertEquals(new ExecutionOutcome(TaskState.STOPPED, "STOPPED"), ExecutionOutcome.of(BatchStatus.STOPPED, "STOPPED"));
-        assertEquals(new ExecutionOutcome(TaskState.STOPPED, "STOPPED"), ExecutionOutcome.of(BatchStatus.STOPPING, null));
-        assertEquals(new ExecutionOutcome(TaskState.FAILED, "ABANDONED"), ExecutionOutcome.of(BatchStatus.ABANDONED, "x"));
+        assertEquals(new ExecutionOutcome(TaskState.FAILED, "FAILED", false), ExecutionOutcome.of(BatchStatus.FAILED, " "));
+        assertEquals(new ExecutionOutcome(TaskState.STOPPED, "STOPPED", false), ExecutionOutcome.of(BatchStatus.STOPPED, "STOPPED"));
+        assertEquals(new ExecutionOutcome(TaskState.STOPPED, "STOPPED", false), ExecutionOutcome.of(BatchStatus.STOPPING, null));
+        assertEquals(new ExecutionOutcome(TaskState.FAILED, "ABANDONED", false), ExecutionOutcome.of(BatchStatus.ABANDONED, "x"));
         assertNull(ExecutionOutcome.of(BatchStatus.STARTED, null).state(), "a running execution decides nothing");
         assertFalse(ExecutionOutcome.of(BatchStatus.STARTING, null).ended());
+    }
+
+    @Test
+    void aHandOffAnInterruptionOrALostNodeResumesTheTaskInsteadOfEndingIt() {
+        assertEquals(new ExecutionOutcome(TaskState.RUNNING, "HANDED_OFF", true), ExecutionOutcome.of(BatchStatus.STOPPED, "HANDED_OFF"));
+        assertEquals(new ExecutionOutcome(TaskState.RUNNING, "INTERRUPTED", true), ExecutionOutcome.of(BatchStatus.STOPPED, "INTERRUPTED"));
+        assertEquals(new ExecutionOutcome(TaskState.RUNNING, "NODE_LOST", true), ExecutionOutcome.of(BatchStatus.FAILED, "NODE_LOST"));
+        assertEquals(new ExecutionOutcome(TaskState.STOPPED, "STOPPED", false), ExecutionOutcome.of(BatchStatus.STOPPED, "STOPPED"),
+                "only a person's stop is final");
     }
 }

@@ -1,0 +1,102 @@
+package dev.agentbatch.it;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
+
+/** A server-sent events client for tests: reads a stream in the background and keeps every event it received. */
+public final class SseClient implements AutoCloseable {
+
+    /** One event as it came. */
+    public record Event(String id, String name, String data) {
+    }
+
+    private final List<Event> events = Collections.synchronizedList(new ArrayList<>());
+    private final CompletableFuture<HttpResponse<java.util.stream.Stream<String>>> response;
+    private volatile boolean ended;
+
+    private SseClient(String url, String lastEventId) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream").GET();
+        if (lastEventId != null) {
+            request.header("Last-Event-ID", lastEventId);
+        }
+        response = HttpClient.newHttpClient().sendAsync(request.build(), HttpResponse.BodyHandlers.ofLines());
+        response.thenAccept(r -> {
+            String id = null;
+            String name = null;
+            StringBuilder data = new StringBuilder();
+            for (String line : (Iterable<String>) r.body()::iterator) {
+                if (line.isEmpty()) {
+                    if (name != null || data.length() > 0) {
+                        events.add(new Event(id, name, data.toString()));
+                    }
+                    id = null;
+                    name = null;
+                    data.setLength(0);
+                } else if (line.startsWith("id:")) {
+                    id = line.substring(3).trim();
+                } else if (line.startsWith("event:")) {
+                    name = line.substring(6).trim();
+                } else if (line.startsWith("data:")) {
+                    data.append(line.substring(5).trim());
+                }
+            }
+            ended = true;
+        }).exceptionally(e -> {
+            ended = true;
+            return null;
+        });
+    }
+
+    public static SseClient open(String url) {
+        return new SseClient(url, null);
+    }
+
+    public static SseClient open(String url, String lastEventId) {
+        return new SseClient(url, lastEventId);
+    }
+
+    public List<Event> events() {
+        synchronized (events) {
+            return List.copyOf(events);
+        }
+    }
+
+    /** Waits until an event matches, and returns it. */
+    public Event await(Predicate<Event> condition, Duration timeout) {
+        Instant end = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(end)) {
+            for (Event e : events()) {
+                if (condition.test(e)) {
+                    return e;
+                }
+            }
+            AgentBatchApi.pause(20);
+        }
+        throw new AssertionError("no such event within " + timeout + "; got " + events());
+    }
+
+    /** Waits until the server ended the stream. */
+    public void awaitEnd(Duration timeout) {
+        Instant end = Instant.now().plus(timeout);
+        while (!ended) {
+            if (Instant.now().isAfter(end)) {
+                throw new AssertionError("the stream did not end within " + timeout + "; got " + events());
+            }
+            AgentBatchApi.pause(20);
+        }
+    }
+
+    @Override
+    public void close() {
+        response.cancel(true);
+    }
+}
