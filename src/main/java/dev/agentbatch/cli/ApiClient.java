@@ -14,10 +14,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.StringJoiner;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+
 /**
- * The REST API as method calls. Every failure leaves as a {@link CliException} carrying the
- * exit code of the contract: a 4xx is the caller's to fix (3, with the problem's detail),
- * no answer or a 5xx means the server is not there to help (4).
+ * The REST API as method calls. Every failure leaves as a {@link CliException} carrying the exit code of the
+ * contract: a 4xx is the caller's to fix (3, with the problem's detail), no answer or a 5xx means the server is
+ * not there to help (4).
  */
 final class ApiClient {
 
@@ -27,18 +31,17 @@ final class ApiClient {
     private final String baseUrl;
     private final HttpClient http;
 
-    ApiClient(String baseUrl) {
-        this.baseUrl = baseUrl;
+    ApiClient(Context ctx) {
+        this.baseUrl = ctx.baseUrl();
         // HTTP/1.1: the default HTTP/2 would try an h2c upgrade on every plain-text request
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(CONNECT_TIMEOUT).build();
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT).build();
     }
 
     String baseUrl() {
         return baseUrl;
     }
 
-    Node submit(Map<String, Object> body, String idempotencyKey) {
+    JsonNode submit(Map<String, Object> body, String idempotencyKey) {
         HttpRequest.Builder request = post("/api/tasks", body);
         if (idempotencyKey != null) {
             request.header("Idempotency-Key", idempotencyKey);
@@ -46,11 +49,11 @@ final class ApiClient {
         return send(request);
     }
 
-    Node task(long id) {
+    JsonNode task(long id) {
         return send(get("/api/tasks/" + id));
     }
 
-    Node list(String state, Integer limit) {
+    JsonNode list(String state, Integer limit) {
         StringJoiner query = new StringJoiner("&", "?", "").setEmptyValue("");
         if (state != null) {
             query.add("state=" + URLEncoder.encode(state, StandardCharsets.UTF_8));
@@ -61,49 +64,49 @@ final class ApiClient {
         return send(get("/api/tasks" + query));
     }
 
-    Node transcript(long id) {
+    JsonNode transcript(long id) {
         return send(get("/api/tasks/" + id + "/transcript"));
     }
 
-    Node executions(long id) {
+    JsonNode executions(long id) {
         return send(get("/api/tasks/" + id + "/executions"));
     }
 
-    Node restart(long id, Map<String, Object> body) {
+    JsonNode restart(long id, Map<String, Object> body) {
         return send(post("/api/tasks/" + id + "/restart", body));
     }
 
-    Node stop(long id) {
+    JsonNode stop(long id) {
         return send(post("/api/tasks/" + id + "/stop", new LinkedHashMap<>()));
     }
 
-    Node purge(Map<String, Object> body) {
+    JsonNode purge(Map<String, Object> body) {
         return send(post("/api/ops/purge", body));
     }
 
-    Node jobExecution(long id) {
+    JsonNode jobExecution(long id) {
         return send(get("/api/ops/executions/" + id));
     }
 
-    Node health() {
+    JsonNode health() {
         return send(get("/api/health").timeout(Duration.ofSeconds(5)));
     }
 
     /**
-     * Why the server is not ready, or {@code null} when /api/health says UP. For polling, where
-     * "not yet" is an answer rather than an error.
+     * Why the server is not ready, or {@code null} when /api/health says UP. For polling, where "not yet" is an
+     * answer rather than an error.
      */
     String whyNotUp() {
-        HttpRequest request = get("/api/health").timeout(Duration.ofSeconds(3)).build();
+        HttpRequest request = HttpRequest.newBuilder(uri("/api/health")).timeout(Duration.ofSeconds(3)).GET().build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 return "health answered HTTP " + response.statusCode();
             }
-            String status = body(response).get("status").text("no status");
+            String status = Json.text(Json.parse(response.body()).path("status"), "no status");
             return status.equals("UP") ? null : "health says " + status;
-        } catch (IOException | Json.MalformedJsonException e) {
-            return describe(e);
+        } catch (IOException e) {
+            return Problems.describe(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliException(ExitCodes.UNREACHABLE, "interrupted while checking " + baseUrl + "/api/health", e);
@@ -129,16 +132,16 @@ final class ApiClient {
         }
     }
 
-    private Node send(HttpRequest.Builder builder) {
+    private JsonNode send(HttpRequest.Builder builder) {
         HttpRequest request = builder.build();
         HttpResponse<String> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (HttpTimeoutException e) {
             throw new CliException(ExitCodes.UNREACHABLE, "server at " + baseUrl + " did not answer " + request.method()
-                    + " " + request.uri().getPath() + " in time (" + describe(e) + ")", e);
+                    + " " + request.uri().getPath() + " in time (" + Problems.describe(e) + ")", e);
         } catch (IOException e) {
-            String why = e instanceof ConnectException ? "" : " (" + describe(e) + ")";
+            String why = e instanceof ConnectException ? "" : " (" + Problems.describe(e) + ")";
             throw new CliException(ExitCodes.UNREACHABLE, "server not reachable at " + baseUrl + why
                     + " (start it with: bin/agent-batch server start)", e);
         } catch (InterruptedException e) {
@@ -147,55 +150,20 @@ final class ApiClient {
         }
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
+            String text = response.body();
             try {
-                return body(response);
-            } catch (Json.MalformedJsonException e) {
+                return text == null || text.isBlank() ? MissingNode.getInstance() : Json.parse(text);
+            } catch (JsonProcessingException e) {
                 throw new CliException(ExitCodes.UNREACHABLE, request.method() + " " + request.uri()
-                        + " answered something that is not JSON (" + e.getMessage() + "); is AGENT_BATCH_URL right?", e);
+                        + " answered something that is not JSON (" + e.getOriginalMessage()
+                        + "); is AGENT_BATCH_URL right?", e);
             }
         }
-        String problem = problemText(response);
+        String problem = Problems.text(status, request, response.body());
         if (status >= 400 && status < 500) {
             throw new CliException(ExitCodes.USAGE, problem);
         }
         throw new CliException(ExitCodes.UNREACHABLE, "server error " + status + " on " + request.method() + " "
                 + request.uri().getPath() + ": " + problem);
-    }
-
-    /** HttpClient often throws without a message; name the situation instead. */
-    static String describe(Exception e) {
-        if (e instanceof ConnectException) {
-            return "connection refused";
-        }
-        if (e instanceof HttpTimeoutException) {
-            return "timed out";
-        }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    }
-
-    private static Node body(HttpResponse<String> response) {
-        String text = response.body();
-        return text == null || text.isBlank() ? Node.of(null) : Node.parse(text);
-    }
-
-    /** The problem's detail (else its title); a bare status line when the body is not a problem. */
-    static String problemText(HttpResponse<String> response) {
-        String fallback = "HTTP " + response.statusCode() + " from " + response.request().method() + " "
-                + response.uri().getPath();
-        String text = response.body();
-        if (text == null || text.isBlank() || !text.trim().startsWith("{")) {
-            return fallback;
-        }
-        Node problem;
-        try {
-            problem = Node.parse(text);
-        } catch (Json.MalformedJsonException e) {
-            return fallback + " (body is not JSON: " + e.getMessage() + ")";
-        }
-        String detail = problem.get("detail").text();
-        if (detail == null || detail.isBlank()) {
-            detail = problem.get("title").text();
-        }
-        return detail == null || detail.isBlank() ? fallback : detail.replaceAll("\\s*\\R\\s*", " ").trim();
     }
 }

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 /**
  * Starts and stops the WildFly that {@code mvnw package} provisions under {@code target/server},
  * so a fresh clone needs no installed application server. The server outlives the client:
@@ -16,7 +18,9 @@ import java.util.Map;
  */
 final class ServerControl {
 
-    static final String DEFAULT_SIZING = "-Xms256m -Xmx2g -XX:MetaspaceSize=96M -XX:MaxMetaspaceSize=512m";
+    static final String DEFAULT_HEAP = "-Xms256m -Xmx2g";
+    static final String DEFAULT_METASPACE = "-XX:MetaspaceSize=96M -XX:MaxMetaspaceSize=512m";
+    static final String DEFAULT_SIZING = DEFAULT_HEAP + " " + DEFAULT_METASPACE;
     private static final int START_TIMEOUT_SECONDS = 180;
     /** How long health may lag behind WildFly's "started" line before the deployment counts as broken. */
     private static final int BOOT_GRACE_SECONDS = 15;
@@ -29,21 +33,6 @@ final class ServerControl {
         this.ctx = ctx;
         this.api = api;
         this.processes = new ServerProcesses(ctx.home());
-    }
-
-    int run(List<String> tokens) {
-        Args args = Args.parse("server", tokens, Args.names(), Args.names());
-        List<String> words = args.positionals();
-        if (words.size() != 1) {
-            throw CliException.usage("'server' needs one of: start, stop, status");
-        }
-        return switch (words.get(0)) {
-            case "start" -> start();
-            case "stop" -> stop();
-            case "status" -> status();
-            default -> throw CliException.usage("unknown 'server' action '" + words.get(0)
-                    + "'; use start, stop or status");
-        };
     }
 
     int start() {
@@ -170,9 +159,10 @@ final class ServerControl {
             ctx.out().println("DOWN " + api.baseUrl() + ": " + why + pid);
             return ExitCodes.UNREACHABLE;
         }
-        Node health = api.health();
-        ctx.out().println("UP " + api.baseUrl() + "  model " + health.get("model").text("?")
-                + " (" + health.get("modelName").text("?") + ")  workspace " + health.get("workspace").text("?"));
+        JsonNode health = api.health();
+        ctx.out().println("UP " + api.baseUrl() + "  model " + Json.text(health.path("model"), "?")
+                + " (" + Json.text(health.path("modelName"), "?") + ")  workspace "
+                + Json.text(health.path("workspace"), "?"));
         return ExitCodes.OK;
     }
 

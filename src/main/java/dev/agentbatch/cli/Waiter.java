@@ -3,6 +3,8 @@ package dev.agentbatch.cli;
 import java.io.PrintStream;
 import java.time.Duration;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 /**
  * Follows a task until it ends. On a terminal one line is rewritten in place; otherwise a new
  * line is printed only when something changed, so a CI log shows the story without the noise.
@@ -30,16 +32,16 @@ final class Waiter {
      * @return the task in its terminal state
      * @throws CliException exit 5 when the timeout passes first
      */
-    Node follow(long id, Duration timeout) {
+    JsonNode follow(long id, Duration timeout) {
         long start = System.nanoTime();
         String lastChange = null;
         int lastWidth = 0;
         while (true) {
-            Node task = api.task(id);
+            JsonNode task = api.task(id);
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
             String line = TaskPrinter.progressLine(task, Durations.human(elapsed));
-            String change = task.get("state").text() + "/" + task.get("iterations").text() + "/"
-                    + task.get("usage").get("totalTokens").text();
+            String change = Json.text(task.path("state")) + "/" + Json.text(task.path("iterations")) + "/"
+                    + Json.text(task.path("usage").path("totalTokens"));
             if (live) {
                 progress.print("\r" + line + " ".repeat(Math.max(0, lastWidth - line.length())));
                 progress.flush();
@@ -48,13 +50,13 @@ final class Waiter {
                 progress.println(line);
             }
             lastChange = change;
-            if (ExitCodes.isTerminal(task.get("state").text())) {
+            if (ExitCodes.isTerminal(Json.text(task.path("state")))) {
                 endLiveLine();
                 return task;
             }
             if (timeout != null && elapsed.compareTo(timeout) >= 0) {
                 endLiveLine();
-                throw new CliException(ExitCodes.TIMEOUT, "task " + id + " still " + task.get("state").text("?")
+                throw new CliException(ExitCodes.TIMEOUT, "task " + id + " still " + Json.text(task.path("state"), "?")
                         + " after " + timeout + " (--timeout); keep following it with: bin/agent-batch status " + id);
             }
             sleep(id);

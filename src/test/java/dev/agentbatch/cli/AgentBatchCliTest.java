@@ -140,7 +140,7 @@ class AgentBatchCliTest {
     void waitWithJsonKeepsStdoutOneDocument() {
         taskGoes("RUNNING", "COMPLETED");
         assertEquals(0, run("submit", "x", "--wait", "--json"));
-        assertEquals("COMPLETED", Node.parse(stdout()).get("state").text());
+        assertEquals("COMPLETED", Json.text(TaskPrinterTest.parse(stdout()).path("state")));
         assertTrue(stderr().startsWith("task 12 RUNNING"), stderr());
     }
 
@@ -214,5 +214,21 @@ class AgentBatchCliTest {
         Context both = new Context(Map.of("AGENT_BATCH_PORT_OFFSET", "100", "AGENT_BATCH_URL", "http://h:1/x/"),
                 System.out, System.err, false);
         assertEquals("http://h:1/x", both.baseUrl());
+    }
+
+    @Test
+    void versionAndEveryCommandsHelpExit0() {
+        assertEquals(0, run("--version"));
+        assertTrue(stdout().startsWith("agent-batch "), stdout());
+        for (String command : List.of("demo", "submit", "status", "list", "transcript", "restart", "stop", "sql",
+                "purge", "server")) {
+            out.reset();
+            assertEquals(0, run(command, "--help"), command);
+            assertTrue(stdout().startsWith("Usage: agent-batch " + command), stdout());
+        }
+        out.reset();
+        assertEquals(0, run("help", "submit"));
+        assertTrue(stdout().contains("--max-iterations=N"), stdout());
+        assertEquals(List.of(), requests);
     }
 }
