@@ -46,7 +46,7 @@ import picocli.CommandLine.Command;
             "                           server start passes to WildFly",
             "  JBOSS_JAVA_SIZING        server JVM memory (default " + ServerControl.DEFAULT_HEAP,
             "                           " + ServerControl.DEFAULT_METASPACE + ")",
-            "  AGENT_BATCH_POLL_MS      how often --wait polls (default 300)",
+            "  AGENT_BATCH_POLL_MS      how often --wait polls when the server has no event stream (default 300)",
             "  AGENT_BATCH_DEBUG        set to 1 to print stack traces with errors",
             "",
             "Progress goes to stdout (stderr with --json); errors are one line on stderr."})

@@ -1,6 +1,7 @@
 package dev.agentbatch.cli;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -111,6 +112,24 @@ final class ApiClient {
             Thread.currentThread().interrupt();
             throw new CliException(ExitCodes.UNREACHABLE, "interrupted while checking " + baseUrl + "/api/health", e);
         }
+    }
+
+    /**
+     * Opens a stream of server-sent events. Any other answer than 200 is the caller's to judge, so the body is
+     * handed back unread (and must be closed).
+     *
+     * @param lastEventId the id of the last event received, for the server to replay what came after; or null
+     * @param timeout     how long to wait for the answer's headers (the stream itself may last as long as it likes)
+     * @throws IOException when the request cannot be sent or answered
+     */
+    HttpResponse<InputStream> openEvents(String path, String lastEventId, Duration timeout)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri(path)).timeout(timeout)
+                .header("Accept", "text/event-stream").GET();
+        if (lastEventId != null) {
+            builder.header("Last-Event-ID", lastEventId);
+        }
+        return http.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
     }
 
     private HttpRequest.Builder get(String path) {

@@ -51,7 +51,7 @@ record Context(Map<String, String> env, PrintStream out, PrintStream err, boolea
         return Path.of(home == null ? "" : home).toAbsolutePath().normalize();
     }
 
-    /** How often {@code --wait} and {@code purge} poll; tests shorten it through the environment. */
+    /** How often {@code --wait} polls when it has no event stream, and {@code purge} always; tests shorten it. */
     Duration pollInterval() {
         String ms = env("AGENT_BATCH_POLL_MS");
         if (ms == null) {

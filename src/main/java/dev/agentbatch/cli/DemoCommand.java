@@ -52,7 +52,7 @@ final class DemoCommand extends TaskCommand {
         body.put("input", TASK);
         long id = idOf(api.submit(body, null));
         out.println("submitted task " + id + ": " + TASK);
-        JsonNode task = new Waiter(api, out, ctx.interactive(), ctx.pollInterval()).follow(id, timeout);
+        JsonNode task = new TaskFollower(api, ctx, out, ctx.interactive()).follow(id, timeout);
         out.println(TaskPrinter.finalLine(task));
 
         heading("3. what the agent did (iteration = one chunk of the batch job)");

@@ -86,7 +86,7 @@ abstract class TaskCommand implements Callable<Integer> {
     /** Progress goes to stderr under --json, so stdout stays one parseable document. */
     int followAndReport(long id, WaitOptions wait) {
         PrintStream progress = wait.json ? ctx().err() : ctx().out();
-        JsonNode task = new Waiter(api(), progress, ctx().interactive(), ctx().pollInterval()).follow(id, wait.timeout);
+        JsonNode task = new TaskFollower(api(), ctx(), progress, ctx().interactive()).follow(id, wait.timeout);
         ctx().out().println(wait.json ? Json.pretty(task) : TaskPrinter.finalLine(task));
         return ExitCodes.forState(Json.text(task.path("state")));
     }

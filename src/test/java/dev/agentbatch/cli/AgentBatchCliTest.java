@@ -16,6 +16,11 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,13 +29,33 @@ import org.junit.jupiter.api.Test;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
-/** The whole client, in-process, against canned answers of a loopback HTTP server. */
+/**
+ * The whole client, in-process, against canned answers of a loopback HTTP server: the task's answers to
+ * {@code GET /tasks/12} in order, and its event stream ({@code GET /tasks/12/events}), which announces each of them.
+ */
 class AgentBatchCliTest {
 
+    /** How the fake serves {@code GET /tasks/12/events}. */
+    enum Events {
+        /** the task, then one {@code state} event (with an id) per further answer; open until the task ends */
+        STREAM,
+        /** 404: a server without an event stream */
+        NONE,
+        /** the first connection drops after the task and one event with id 7; a reconnection gets the rest */
+        DROP_AFTER_ID,
+        /** the connection drops after the task event, which carries no id */
+        DROP_WITHOUT_ID
+    }
+
     private HttpServer server;
+    private ExecutorService executor;
+    private final CountDownLatch testOver = new CountDownLatch(1);
     private String url;
     private final Deque<String> taskAnswers = new ArrayDeque<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
+    private final List<String> lastEventIds = new CopyOnWriteArrayList<>();
+    private final AtomicInteger eventConnections = new AtomicInteger();
+    private Events events = Events.STREAM;
     private String submitStatusAndBody = "201 {\"id\": 12, \"state\": \"PENDING\", \"input\": \"x\"}";
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -39,16 +64,25 @@ class AgentBatchCliTest {
     void startServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/agent-batch/api/tasks", this::handle);
+        executor = Executors.newCachedThreadPool();
+        server.setExecutor(executor); // an open event stream must not hold up the other requests
         server.start();
         url = "http://127.0.0.1:" + server.getAddress().getPort() + "/agent-batch";
     }
 
     @AfterEach
-    void stopServer() {
+    void stopServer() throws InterruptedException {
+        testOver.countDown();
         server.stop(0);
+        executor.shutdown();
+        executor.awaitTermination(5, TimeUnit.SECONDS);
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        if (exchange.getRequestURI().getPath().endsWith("/tasks/12/events")) {
+            events(exchange);
+            return;
+        }
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
         requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " " + body
@@ -57,9 +91,7 @@ class AgentBatchCliTest {
         if (exchange.getRequestMethod().equals("POST") && exchange.getRequestURI().getPath().endsWith("/tasks")) {
             answer = submitStatusAndBody;
         } else if (exchange.getRequestURI().getPath().endsWith("/tasks/12")) {
-            synchronized (taskAnswers) {
-                answer = taskAnswers.size() > 1 ? taskAnswers.poll() : taskAnswers.peek();
-            }
+            answer = nextAnswer();
         } else {
             answer = "404 {\"type\": \"about:blank\", \"title\": \"Not Found\", \"status\": 404,"
                     + " \"detail\": \"task 99 does not exist\"}";
@@ -71,6 +103,67 @@ class AgentBatchCliTest {
         try (OutputStream os = exchange.getResponseBody()) {
             os.write(bytes);
         }
+    }
+
+    private String nextAnswer() {
+        synchronized (taskAnswers) {
+            return taskAnswers.size() > 1 ? taskAnswers.poll() : taskAnswers.peek();
+        }
+    }
+
+    /** Server-sent events: the task (the first answer) first, then one event per answer still to come. */
+    private void events(HttpExchange exchange) throws IOException {
+        int connection = eventConnections.incrementAndGet();
+        String lastEventId = exchange.getRequestHeaders().getFirst("Last-Event-ID");
+        lastEventIds.add(lastEventId == null ? "-" : lastEventId);
+        if (events == Events.NONE) {
+            byte[] bytes = "{\"status\": 404, \"title\": \"Not Found\"}".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(404, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+            return;
+        }
+        exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        try (OutputStream os = exchange.getResponseBody()) {
+            int further;
+            if (connection == 1) {
+                String first = nextAnswer();
+                send(os, "event: task\ndata: " + first.substring(4) + "\n\n");
+                synchronized (taskAnswers) {
+                    further = taskAnswers.size();
+                }
+            } else {
+                synchronized (taskAnswers) {
+                    further = taskAnswers.size();
+                }
+            }
+            if (events == Events.DROP_WITHOUT_ID && connection == 1) {
+                return;
+            }
+            for (int i = 0; i < further; i++) {
+                int id = connection == 1 ? 7 : 8 + i;
+                send(os, ": a comment, ignored\nevent: state\nid: " + id
+                        + "\ndata: {\"type\": \"state\", \"taskId\": 12}\n\n");
+                if (events == Events.DROP_AFTER_ID && connection == 1) {
+                    return;
+                }
+            }
+            String last;
+            synchronized (taskAnswers) {
+                last = taskAnswers.peekLast();
+            }
+            if (!last.contains("COMPLETED") && !last.contains("FAILED") && !last.contains("STOPPED")) {
+                testOver.await(30, TimeUnit.SECONDS); // a task that goes on: the stream stays open
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void send(OutputStream os, String text) throws IOException {
+        os.write(text.getBytes(StandardCharsets.UTF_8));
+        os.flush();
     }
 
     private void taskGoes(String... states) {
@@ -217,6 +310,53 @@ class AgentBatchCliTest {
     }
 
     @Test
+    void waitFollowsTheEventStreamAndReadsTheTaskAfterEachEvent() {
+        taskGoes("PENDING", "RUNNING", "COMPLETED");
+        assertEquals(0, run("submit", "x", "--wait"));
+        assertEquals(1, eventConnections.get());
+        assertEquals(List.of("-"), lastEventIds, "no Last-Event-ID on the first connection");
+        // the submit, then one read per event after the first (which carries the task), then the outcome's
+        assertEquals(4, requests.size(), requests.toString());
+        assertEquals("", stderr());
+    }
+
+    @Test
+    void aDroppedStreamIsResumedWithLastEventId() {
+        events = Events.DROP_AFTER_ID;
+        taskGoes("PENDING", "RUNNING", "COMPLETED");
+        assertEquals(0, run("submit", "x", "--wait"));
+        assertEquals(List.of("-", "7"), lastEventIds);
+        assertEquals(List.of("agent-batch: the event stream of task 12 dropped (the server closed the stream);"
+                + " reconnecting after event 7"), stderr().lines().toList());
+        assertEquals("task 12 COMPLETED in 2 iterations: Freed 9 MB.", lastLine(stdout()));
+    }
+
+    @Test
+    void aStreamThatDropsWithoutAnIdFallsBackToPolling() {
+        events = Events.DROP_WITHOUT_ID;
+        taskGoes("PENDING", "RUNNING", "COMPLETED");
+        assertEquals(0, run("submit", "x", "--wait"));
+        assertEquals(1, eventConnections.get());
+        assertEquals(List.of("agent-batch: the event stream of task 12 dropped (the server closed the stream) before"
+                + " an event id to resume from; following it by polling GET /api/tasks/12"), stderr().lines().toList());
+        List<String> lines = stdout().lines().toList();
+        assertTrue(lines.get(0).startsWith("task 12 PENDING") && lines.get(1).startsWith("task 12 RUNNING"), stdout());
+        assertEquals("task 12 COMPLETED in 2 iterations: Freed 9 MB.", lastLine(stdout()));
+    }
+
+    @Test
+    void aServerWithoutEventStreamIsPolled() {
+        events = Events.NONE;
+        taskGoes("PENDING", "RUNNING", "RUNNING", "FAILED");
+        assertEquals(1, run("submit", "x", "--wait"));
+        assertEquals(List.of("agent-batch: the server offers no event stream for task 12 (HTTP 404); following it by"
+                + " polling GET /api/tasks/12"), stderr().lines().toList());
+        assertEquals(List.of("task 12 PENDING  iteration 0  tokens 0", "task 12 RUNNING  iteration 1 of 10  tokens 100",
+                "task 12 FAILED  iteration 1  tokens 0", "task 12 FAILED (MAX_ITERATIONS): gave up after 1 iteration"),
+                stdout().lines().map(l -> l.replaceAll("  elapsed .*", "")).toList());
+    }
+
+    @Test
     void versionAndEveryCommandsHelpExit0() {
         assertEquals(0, run("--version"));
         assertTrue(stdout().startsWith("agent-batch "), stdout());
@@ -230,5 +370,10 @@ class AgentBatchCliTest {
         assertEquals(0, run("help", "submit"));
         assertTrue(stdout().contains("--max-iterations=N"), stdout());
         assertEquals(List.of(), requests);
+    }
+
+    private static String lastLine(String text) {
+        List<String> lines = text.lines().toList();
+        return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
     }
 }
