@@ -51,6 +51,11 @@ record Context(Map<String, String> env, PrintStream out, PrintStream err, boolea
         return Path.of(home == null ? "" : home).toAbsolutePath().normalize();
     }
 
+    /** The WildFly that {@code ./mvnw package} provisions, which {@code server} and {@code demo} manage. */
+    Path serverDir() {
+        return home().resolve("target/server");
+    }
+
     /** How often {@code --wait} polls when it has no event stream, and {@code purge} always; tests shorten it. */
     Duration pollInterval() {
         String ms = env("AGENT_BATCH_POLL_MS");

@@ -33,7 +33,7 @@ final class DemoCommand extends TaskCommand {
         ApiClient api = api();
         PrintStream out = ctx.out();
 
-        new ServerControl(ctx, api).ensureRunning();
+        new LocalServer(ctx, api).ensureRunning();
         JsonNode health = api.health();
         String workspace = Json.text(health.path("workspace"));
         if (workspace == null) {
