@@ -56,6 +56,7 @@ final class LocalServer {
             server = running.getAsLong();
             ctx.out().print("server process " + server + " is up but not ready yet; waiting ");
         } else {
+            LocalUser.ensure(serverDir, ctx.home(), ctx.err());
             logOffset = ServerLog.size(consoleLog());
             server = launch();
             ctx.out().print("starting WildFly (pid " + server + ", log " + relative(consoleLog()) + ") ");

@@ -18,8 +18,9 @@ final class ServerCommand implements Callable<Integer> {
         throw CliException.usage("'server' needs one of: start, stop, status");
     }
 
-    @Command(name = "start", mixinStandardHelpOptions = true,
-            description = "start it in the background and wait until healthy (up to 180 s)")
+    @Command(name = "start", mixinStandardHelpOptions = true, description = {"start it in the background and wait "
+        + "until healthy (up to 180 s); the first start creates the local user agent-batch-local and its "
+        + "credentials file"})
     int start() {
         if (root.api().whyNotUp() == null) {
             root.ctx().out().println("server already UP at " + root.api().baseUrl());

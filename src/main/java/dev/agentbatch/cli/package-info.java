@@ -4,7 +4,7 @@
  *
  * <p>It runs outside the server, from {@code target/classes} with the libraries Maven resolved for it
  * ({@code target/cli.classpath}): picocli (commands, options, help), Jackson (JSON) and, for {@code sql}
- * only, the server's H2 driver. HTTP and server-sent events come from the JDK's
+ * only, the server's H2 driver. HTTP, server-sent events and TLS come from the JDK's
  * {@link java.net.http.HttpClient}. The WAR
  * leaves this package and picocli out.
  *

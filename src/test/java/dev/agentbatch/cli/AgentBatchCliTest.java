@@ -11,7 +11,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.Base64;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -53,6 +57,7 @@ class AgentBatchCliTest {
     private String url;
     private final Deque<String> taskAnswers = new ArrayDeque<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
+    private final List<String> authorizations = new CopyOnWriteArrayList<>();
     private final List<String> lastEventIds = new CopyOnWriteArrayList<>();
     private final AtomicInteger eventConnections = new AtomicInteger();
     private Events events = Events.STREAM;
@@ -79,6 +84,10 @@ class AgentBatchCliTest {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        String auth = exchange.getRequestHeaders().getFirst("Authorization");
+        if (auth != null) {
+            authorizations.add(auth);
+        }
         if (exchange.getRequestURI().getPath().endsWith("/tasks/12/events")) {
             events(exchange);
             return;
@@ -354,6 +363,61 @@ class AgentBatchCliTest {
         assertEquals(List.of("task 12 PENDING  iteration 0  tokens 0", "task 12 RUNNING  iteration 1 of 10  tokens 100",
                 "task 12 FAILED  iteration 1  tokens 0", "task 12 FAILED (MAX_ITERATIONS): gave up after 1 iteration"),
                 stdout().lines().map(l -> l.replaceAll("  elapsed .*", "")).toList());
+    }
+
+    @Test
+    void credentialsFromTheEnvironmentGoAsBasicAuthentication() {
+        taskGoes("COMPLETED");
+        Map<String, String> env = Map.of("AGENT_BATCH_URL", url, "AGENT_BATCH_USER", "alice",
+                "AGENT_BATCH_PASSWORD", "s3cret: with colon");
+        assertEquals(0, run(env, "status", "12"));
+        assertEquals(List.of("Basic " + Base64.getEncoder().encodeToString(
+                "alice:s3cret: with colon".getBytes(StandardCharsets.UTF_8))), authorizations);
+    }
+
+    @Test
+    void theLocalServersCredentialsFileIsUsedForTheLocalServerOnly(@TempDir Path home) throws IOException {
+        taskGoes("COMPLETED");
+        Path file = LocalUser.credentialsFile(home.resolve("target/server"));
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, "user=agent-batch-local\npassword=pw\n");
+        int offset = server.getAddress().getPort() - 8080; // the fake is "the local server" at 8080 + offset
+        assertEquals(0, run(Map.of("AGENT_BATCH_HOME", home.toString(), "AGENT_BATCH_PORT_OFFSET",
+                String.valueOf(offset)), "status", "12"));
+        assertEquals(0, run(Map.of("AGENT_BATCH_HOME", home.toString(), "AGENT_BATCH_URL", url), "status", "12"));
+        assertEquals(List.of("Basic " + Base64.getEncoder().encodeToString(
+                "agent-batch-local:pw".getBytes(StandardCharsets.UTF_8))), authorizations, "only the first run");
+    }
+
+    @Test
+    void refusedCredentialsExit3WithOneLine() {
+        taskAnswers.add("401 {\"status\": 401, \"title\": \"Unauthorized\"}");
+        Map<String, String> env = Map.of("AGENT_BATCH_URL", url, "AGENT_BATCH_USER", "alice",
+                "AGENT_BATCH_PASSWORD", "x");
+        assertEquals(3, run(env, "status", "12"));
+        assertEquals("agent-batch: the server refused the credentials of user alice (from AGENT_BATCH_USER) (401);"
+                + " set AGENT_BATCH_USER/AGENT_BATCH_PASSWORD\n", stderr());
+    }
+
+    @Test
+    void aMissingRoleExits3WithTheServersDetail() {
+        taskAnswers.add("403 {\"status\": 403, \"title\": \"Forbidden\", \"detail\": \"needs role agent-operator\"}");
+        Map<String, String> env = Map.of("AGENT_BATCH_URL", url, "AGENT_BATCH_USER", "bob",
+                "AGENT_BATCH_PASSWORD", "x");
+        assertEquals(3, run(env, "status", "12"));
+        assertEquals("agent-batch: user bob (from AGENT_BATCH_USER) may not GET /agent-batch/api/tasks/12 (403):"
+                + " needs role agent-operator\n", stderr());
+    }
+
+    @Test
+    void noPasswordGoesInClearTextToAnotherHost() {
+        Map<String, String> env = Map.of("AGENT_BATCH_URL", "http://batch01.invalid:8080/agent-batch",
+                "AGENT_BATCH_USER", "alice", "AGENT_BATCH_PASSWORD", "x");
+        assertEquals(3, run(env, "status", "12"));
+        assertTrue(stderr().startsWith("agent-batch: refusing to send the password of user alice"), stderr());
+        assertEquals(3, run(Map.of("AGENT_BATCH_URL", url, "AGENT_BATCH_USER", "alice"), "list"));
+        assertTrue(stderr().endsWith("agent-batch: AGENT_BATCH_USER is set but AGENT_BATCH_PASSWORD is not\n"),
+                stderr());
     }
 
     @Test
