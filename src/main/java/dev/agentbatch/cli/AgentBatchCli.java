@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -29,7 +30,7 @@ import picocli.CommandLine.Command;
             + "'agent-batch help COMMAND' or 'agent-batch COMMAND --help' show a command's options."},
         subcommands = {DemoCommand.class, SubmitCommand.class, StatusCommand.class, ListCommand.class,
             TranscriptCommand.class, RestartCommand.class, StopCommand.class, SqlCommand.class, PurgeCommand.class,
-            ServerCommand.class, CommandLine.HelpCommand.class},
+            ServerCommand.class, CommandLine.HelpCommand.class, AutoComplete.GenerateCompletion.class},
         footerHeading = "%n", footer = {
             "exit codes:",
             "  0  COMPLETED; or accepted (submit, restart, stop without --wait); or status, list,",

@@ -436,6 +436,13 @@ class AgentBatchCliTest {
         assertEquals(List.of(), requests);
     }
 
+    @Test
+    void completionScriptCoversTheCommands() {
+        assertEquals(0, run("generate-completion"));
+        assertTrue(stdout().contains("complete -F _complete_agent-batch"), stdout());
+        assertTrue(stdout().contains("--max-iterations"), "options of submit are completed");
+    }
+
     private static String lastLine(String text) {
         List<String> lines = text.lines().toList();
         return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
