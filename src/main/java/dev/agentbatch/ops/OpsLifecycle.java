@@ -16,7 +16,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 /**
- * At deployment start: the operator views; then the retention schedule, which starts job {@code agent-purge}
+ * At deployment start: the retention schedule, which starts job {@code agent-purge}
  * every AGENT_BATCH_PURGE_INTERVAL (default a day, first run 10 minutes after boot) so that each purge is a job
  * execution operators see in the console and in JOB_EXECUTION.
  */
@@ -27,8 +27,6 @@ public class OpsLifecycle {
     private static final Logger LOG = Logger.getLogger(OpsLifecycle.class.getName());
 
     @Inject
-    OperatorViews views;
-    @Inject
     AgentBatchConfig config;
 
     @Resource
@@ -37,8 +35,6 @@ public class OpsLifecycle {
     private java.util.concurrent.ScheduledFuture<?> schedule;
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object event) {
-        BatchRuntime.getJobOperator().getJobNames(); // the job repository (and its tables) is up
-        views.create();
         long every = config.purgeInterval().toMillis();
         if (every > 0) {
             schedule = executor.scheduleAtFixedRate(this::purge, Math.min(every, TimeUnit.MINUTES.toMillis(10)), every,

@@ -80,6 +80,18 @@ class OperatorIT extends IntegrationTestBase {
     }
 
     @Test
+    void theSchemaIsFlywaysAndComesFromEveryMigration() {
+        // a new database (JBeret had made its own tables already): every version from V1, then the views
+        List<Map<String, Object>> history = JobRepository.query("select \"version\" V, \"type\" T, \"success\" S"
+                + " from AGENT_SCHEMA_HISTORY where \"installed_rank\" > 0 order by \"installed_rank\"");
+        assertEquals("1", history.get(0).get("V"), history.toString());
+        assertEquals("SQL", history.get(0).get("T"), "V1 ran, it was not baselined: " + history);
+        assertEquals("2", history.get(1).get("V"), history.toString());
+        assertTrue(history.stream().anyMatch(h -> h.get("V") == null), "the repeatable operator views: " + history);
+        assertTrue(history.stream().allMatch(h -> Boolean.TRUE.equals(h.get("S"))), history.toString());
+    }
+
+    @Test
     void purgeRemovesOldTasksWithTheirJobRowsAndKeepsRecentOnes() throws Exception {
         // given: two finished tasks, one of which ended 40 days ago
         String scenario = scenario("purge");
