@@ -1,6 +1,7 @@
 package dev.agentbatch.cli;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -9,36 +10,54 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.StringJoiner;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+
 /**
- * The REST API as method calls. Every failure leaves as a {@link CliException} carrying the
- * exit code of the contract: a 4xx is the caller's to fix (3, with the problem's detail),
- * no answer or a 5xx means the server is not there to help (4).
+ * The REST API as method calls. Every failure leaves as a {@link CliException} carrying the exit code of the
+ * contract: a 4xx is the caller's to fix (3, with the problem's detail; 401 and 403 say whose credentials were
+ * refused), no answer or a 5xx means the server is not there to help (4).
+ *
+ * <p>Credentials ({@link Credentials}) are resolved at the first call that needs them, not before: {@code demo} and
+ * {@code server start} create the local user's file just before they start the server. They are never sent in
+ * clear text to another host: a plain {@code http://} URL with credentials must be loopback.
  */
 final class ApiClient {
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
+    private final Context ctx;
     private final String baseUrl;
     private final HttpClient http;
+    private Optional<Credentials> credentials;
 
-    ApiClient(String baseUrl) {
-        this.baseUrl = baseUrl;
+    ApiClient(Context ctx) {
+        this.ctx = ctx;
+        this.baseUrl = ctx.baseUrl();
         // HTTP/1.1: the default HTTP/2 would try an h2c upgrade on every plain-text request
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(CONNECT_TIMEOUT).build();
+        HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(CONNECT_TIMEOUT);
+        String caFile = ctx.env("AGENT_BATCH_CA_FILE");
+        if (caFile != null && baseUrl.startsWith("https://")) {
+            builder.sslContext(Tls.trusting(Path.of(caFile)));
+        }
+        this.http = builder.build();
     }
 
     String baseUrl() {
         return baseUrl;
     }
 
-    Node submit(Map<String, Object> body, String idempotencyKey) {
+    JsonNode submit(Map<String, Object> body, String idempotencyKey) {
         HttpRequest.Builder request = post("/api/tasks", body);
         if (idempotencyKey != null) {
             request.header("Idempotency-Key", idempotencyKey);
@@ -46,11 +65,11 @@ final class ApiClient {
         return send(request);
     }
 
-    Node task(long id) {
+    JsonNode task(long id) {
         return send(get("/api/tasks/" + id));
     }
 
-    Node list(String state, Integer limit) {
+    JsonNode list(String state, Integer limit) {
         StringJoiner query = new StringJoiner("&", "?", "").setEmptyValue("");
         if (state != null) {
             query.add("state=" + URLEncoder.encode(state, StandardCharsets.UTF_8));
@@ -61,64 +80,117 @@ final class ApiClient {
         return send(get("/api/tasks" + query));
     }
 
-    Node transcript(long id) {
+    JsonNode transcript(long id) {
         return send(get("/api/tasks/" + id + "/transcript"));
     }
 
-    Node executions(long id) {
+    JsonNode executions(long id) {
         return send(get("/api/tasks/" + id + "/executions"));
     }
 
-    Node restart(long id, Map<String, Object> body) {
+    JsonNode restart(long id, Map<String, Object> body) {
         return send(post("/api/tasks/" + id + "/restart", body));
     }
 
-    Node stop(long id) {
+    JsonNode stop(long id) {
         return send(post("/api/tasks/" + id + "/stop", new LinkedHashMap<>()));
     }
 
-    Node purge(Map<String, Object> body) {
+    JsonNode purge(Map<String, Object> body) {
         return send(post("/api/ops/purge", body));
     }
 
-    Node jobExecution(long id) {
+    JsonNode jobExecution(long id) {
         return send(get("/api/ops/executions/" + id));
     }
 
-    Node health() {
-        return send(get("/api/health").timeout(Duration.ofSeconds(5)));
+    /** {@code GET /api/health}: public, so it carries no credentials. */
+    JsonNode health() {
+        return send(HttpRequest.newBuilder(uri("/api/health")).timeout(Duration.ofSeconds(5))
+                .header("Accept", "application/json").GET());
     }
 
     /**
-     * Why the server is not ready, or {@code null} when /api/health says UP. For polling, where
-     * "not yet" is an answer rather than an error.
+     * Why the server is not ready, or {@code null} when /api/health says UP. For polling, where "not yet" is an
+     * answer rather than an error.
      */
     String whyNotUp() {
-        HttpRequest request = get("/api/health").timeout(Duration.ofSeconds(3)).build();
+        HttpRequest request = HttpRequest.newBuilder(uri("/api/health")).timeout(Duration.ofSeconds(3)).GET().build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 return "health answered HTTP " + response.statusCode();
             }
-            String status = body(response).get("status").text("no status");
+            String status = Json.text(Json.parse(response.body()).path("status"), "no status");
             return status.equals("UP") ? null : "health says " + status;
-        } catch (IOException | Json.MalformedJsonException e) {
-            return describe(e);
+        } catch (IOException e) {
+            return Problems.describe(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliException(ExitCodes.UNREACHABLE, "interrupted while checking " + baseUrl + "/api/health", e);
         }
     }
 
+    /**
+     * Opens a stream of server-sent events. 401 and 403 end the command (exit 3) like any call; any other answer
+     * than 200 is the caller's to judge, so the body is handed back unread (and must be closed).
+     *
+     * @param lastEventId the id of the last event received, for the server to replay what came after; or null
+     * @param timeout     how long to wait for the answer's headers (the stream itself may last as long as it likes)
+     * @throws IOException when the request cannot be sent or answered
+     */
+    HttpResponse<InputStream> openEvents(String path, String lastEventId, Duration timeout)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri(path)).timeout(timeout)
+                .header("Accept", "text/event-stream").GET();
+        if (lastEventId != null) {
+            builder.header("Last-Event-ID", lastEventId);
+        }
+        HttpRequest request = authenticated(builder).build();
+        HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        if (response.statusCode() == 401 || response.statusCode() == 403) {
+            String body;
+            try (InputStream in = response.body()) {
+                body = new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8);
+            }
+            throw refused(request, response.statusCode(), body);
+        }
+        return response;
+    }
+
     private HttpRequest.Builder get(String path) {
-        return HttpRequest.newBuilder(uri(path)).timeout(REQUEST_TIMEOUT).header("Accept", "application/json").GET();
+        return authenticated(HttpRequest.newBuilder(uri(path)).timeout(REQUEST_TIMEOUT)
+                .header("Accept", "application/json").GET());
     }
 
     private HttpRequest.Builder post(String path, Map<String, Object> body) {
         // always a JSON body, even an empty one: the server may bind an optional entity
-        return HttpRequest.newBuilder(uri(path)).timeout(REQUEST_TIMEOUT)
+        return authenticated(HttpRequest.newBuilder(uri(path)).timeout(REQUEST_TIMEOUT)
                 .header("Accept", "application/json").header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(Json.write(body), StandardCharsets.UTF_8));
+                .POST(HttpRequest.BodyPublishers.ofString(Json.write(body), StandardCharsets.UTF_8)));
+    }
+
+    private HttpRequest.Builder authenticated(HttpRequest.Builder builder) {
+        credentials().ifPresent(c -> builder.header("Authorization", c.basicHeader()));
+        return builder;
+    }
+
+    private Optional<Credentials> credentials() {
+        if (credentials == null) {
+            credentials = Credentials.resolve(ctx);
+            if (credentials.isPresent() && baseUrl.startsWith("http://") && !isLoopback(URI.create(baseUrl).getHost())
+                    && ctx.env("AGENT_BATCH_ALLOW_HTTP") == null) {
+                throw CliException.usage("refusing to send the password of " + credentials.get() + " in clear text to "
+                        + baseUrl + "; use an https:// AGENT_BATCH_URL (AGENT_BATCH_CA_FILE for a private CA)"
+                        + " or set AGENT_BATCH_ALLOW_HTTP=1");
+            }
+        }
+        return credentials;
+    }
+
+    static boolean isLoopback(String host) {
+        return host != null && (host.equals("localhost") || host.matches("127(\\.[0-9]{1,3}){3}")
+                || host.equals("[::1]") || host.equals("::1"));
     }
 
     private URI uri(String path) {
@@ -129,16 +201,16 @@ final class ApiClient {
         }
     }
 
-    private Node send(HttpRequest.Builder builder) {
+    private JsonNode send(HttpRequest.Builder builder) {
         HttpRequest request = builder.build();
         HttpResponse<String> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (HttpTimeoutException e) {
             throw new CliException(ExitCodes.UNREACHABLE, "server at " + baseUrl + " did not answer " + request.method()
-                    + " " + request.uri().getPath() + " in time (" + describe(e) + ")", e);
+                    + " " + request.uri().getPath() + " in time (" + Problems.describe(e) + ")", e);
         } catch (IOException e) {
-            String why = e instanceof ConnectException ? "" : " (" + describe(e) + ")";
+            String why = e instanceof ConnectException ? "" : " (" + Problems.describe(e) + ")";
             throw new CliException(ExitCodes.UNREACHABLE, "server not reachable at " + baseUrl + why
                     + " (start it with: bin/agent-batch server start)", e);
         } catch (InterruptedException e) {
@@ -147,14 +219,19 @@ final class ApiClient {
         }
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
+            String text = response.body();
             try {
-                return body(response);
-            } catch (Json.MalformedJsonException e) {
+                return text == null || text.isBlank() ? MissingNode.getInstance() : Json.parse(text);
+            } catch (JsonProcessingException e) {
                 throw new CliException(ExitCodes.UNREACHABLE, request.method() + " " + request.uri()
-                        + " answered something that is not JSON (" + e.getMessage() + "); is AGENT_BATCH_URL right?", e);
+                        + " answered something that is not JSON (" + e.getOriginalMessage()
+                        + "); is AGENT_BATCH_URL right?", e);
             }
         }
-        String problem = problemText(response);
+        if (status == 401 || status == 403) {
+            throw refused(request, status, response.body());
+        }
+        String problem = Problems.text(status, request, response.body());
         if (status >= 400 && status < 500) {
             throw new CliException(ExitCodes.USAGE, problem);
         }
@@ -162,40 +239,14 @@ final class ApiClient {
                 + request.uri().getPath() + ": " + problem);
     }
 
-    /** HttpClient often throws without a message; name the situation instead. */
-    static String describe(Exception e) {
-        if (e instanceof ConnectException) {
-            return "connection refused";
+    /** 401: who was refused and how to fix it; 403: who may not, with the server's detail (the missing role). */
+    private CliException refused(HttpRequest request, int status, String body) {
+        Optional<Credentials> who = credentials();
+        if (status == 401) {
+            return CliException.usage(who.map(c -> "the server refused the credentials of " + c + " (401)")
+                    .orElse("the server wants credentials (401)") + "; set AGENT_BATCH_USER/AGENT_BATCH_PASSWORD");
         }
-        if (e instanceof HttpTimeoutException) {
-            return "timed out";
-        }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    }
-
-    private static Node body(HttpResponse<String> response) {
-        String text = response.body();
-        return text == null || text.isBlank() ? Node.of(null) : Node.parse(text);
-    }
-
-    /** The problem's detail (else its title); a bare status line when the body is not a problem. */
-    static String problemText(HttpResponse<String> response) {
-        String fallback = "HTTP " + response.statusCode() + " from " + response.request().method() + " "
-                + response.uri().getPath();
-        String text = response.body();
-        if (text == null || text.isBlank() || !text.trim().startsWith("{")) {
-            return fallback;
-        }
-        Node problem;
-        try {
-            problem = Node.parse(text);
-        } catch (Json.MalformedJsonException e) {
-            return fallback + " (body is not JSON: " + e.getMessage() + ")";
-        }
-        String detail = problem.get("detail").text();
-        if (detail == null || detail.isBlank()) {
-            detail = problem.get("title").text();
-        }
-        return detail == null || detail.isBlank() ? fallback : detail.replaceAll("\\s*\\R\\s*", " ").trim();
+        return CliException.usage((who.isPresent() ? who.get() + " may not " : "no anonymous access to ")
+                + request.method() + " " + request.uri().getPath() + " (403): " + Problems.text(status, request, body));
     }
 }

@@ -45,13 +45,28 @@ record Context(Map<String, String> env, PrintStream out, PrintStream err, boolea
         return Integer.parseInt(offset);
     }
 
-    /** The repository root, set by {@code bin/agent-batch}; the working directory otherwise. */
+    /**
+     * Whether {@link #baseUrl()} is the server this client manages in {@code target/server}: the default URL or
+     * the one {@code AGENT_BATCH_PORT_OFFSET} gives, whether or not AGENT_BATCH_URL spells it out.
+     */
+    boolean talksToLocalServer() {
+        Integer offset = portOffset();
+        String local = offset == null ? DEFAULT_URL : "http://127.0.0.1:" + (8080 + offset) + "/agent-batch";
+        return baseUrl().equals(local);
+    }
+
+    /** The checkout (or the unpacked CLI archive), set by {@code bin/agent-batch}; the working directory otherwise. */
     Path home() {
         String home = env("AGENT_BATCH_HOME");
         return Path.of(home == null ? "" : home).toAbsolutePath().normalize();
     }
 
-    /** How often {@code --wait} polls; tests shorten it through the environment. */
+    /** The WildFly that {@code ./mvnw package} provisions, which {@code server} and {@code demo} manage. */
+    Path serverDir() {
+        return home().resolve("target/server");
+    }
+
+    /** How often {@code --wait} polls when it has no event stream, and {@code purge} always; tests shorten it. */
     Duration pollInterval() {
         String ms = env("AGENT_BATCH_POLL_MS");
         if (ms == null) {

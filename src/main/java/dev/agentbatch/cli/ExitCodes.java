@@ -3,8 +3,8 @@ package dev.agentbatch.cli;
 import java.util.Locale;
 
 /**
- * The exit codes are a contract with scripts and CI jobs, so they live in one place and
- * {@link Help} prints them from here.
+ * The exit codes are a contract with scripts and CI jobs, so they live in one place (the usage help of
+ * {@link AgentBatchCli} lists them, and a test holds the two together).
  */
 final class ExitCodes {
 

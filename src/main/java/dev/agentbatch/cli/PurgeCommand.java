@@ -6,36 +6,42 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
 /**
  * {@code purge [--older-than-days N] [--timeout T]}: starts one run of the retention job {@code agent-purge}
  * on the server and follows it to its end (it is a batch job: it also shows in the console and JOB_EXECUTION).
  */
-final class PurgeCommand {
+@Command(name = "purge", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "run the retention job agent-purge now: finished tasks older than N days and their job "
+                + "repository rows")
+final class PurgeCommand extends TaskCommand {
 
-    private final Context ctx;
-    private final ApiClient api;
+    @Option(names = "--older-than-days", paramLabel = "N", converter = Values.RetentionDays.class,
+            description = "retention in days (default: the server's AGENT_BATCH_RETENTION_DAYS, 30)")
+    Long days;
 
-    PurgeCommand(Context ctx, ApiClient api) {
-        this.ctx = ctx;
-        this.api = api;
-    }
+    @Option(names = "--timeout", paramLabel = "T", converter = Values.DurationValue.class, defaultValue = "PT10M",
+            description = "how long to wait for the job (default: ${DEFAULT-VALUE})")
+    Duration timeout;
 
-    int run(List<String> rest) {
-        Args args = Args.parse("purge", rest, Args.names(), Args.names("--older-than-days", "--timeout"));
+    @Override
+    public Integer call() {
+        Context ctx = ctx();
+        ApiClient api = api();
         Map<String, Object> body = new LinkedHashMap<>();
-        Integer days = args.integer("--older-than-days", 0, 36_500);
-        if (days != null) {
-            body.put("retentionDays", days);
-        }
-        Duration timeout = args.has("--timeout") ? args.duration("--timeout") : Duration.ofMinutes(10);
-        long exec = api.purge(body).get("executionId").asLong(-1);
+        putIfSet(body, "retentionDays", days);
+        long exec = Json.asLong(api.purge(body).path("executionId"), -1);
         ctx.out().println("purge started: job agent-purge, execution " + exec);
         Instant end = Instant.now().plus(timeout);
         while (true) {
-            Node execution = api.jobExecution(exec);
-            String status = execution.get("batchStatus").text("UNKNOWN");
+            JsonNode execution = api.jobExecution(exec);
+            String status = Json.text(execution.path("batchStatus"), "UNKNOWN");
             if (List.of("COMPLETED", "FAILED", "STOPPED", "ABANDONED").contains(status)) {
-                ctx.out().println("purge " + status + ": " + execution.get("exitStatus").text(""));
+                ctx.out().println("purge " + status + ": " + Json.text(execution.path("exitStatus"), ""));
                 return status.equals("COMPLETED") ? ExitCodes.OK : ExitCodes.FAILED;
             }
             if (Instant.now().isAfter(end)) {

@@ -11,6 +11,12 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code sql "SELECT …" [--write]}: queries the live database while WildFly runs, as a second process through
@@ -18,24 +24,29 @@ import java.util.Locale;
  * here). Read-only unless {@code --write}: anything but SELECT / WITH / VALUES / TABLE / SHOW / EXPLAIN /
  * CALL is refused, and the connection is opened read-only.
  */
-final class SqlCommand {
+@Command(name = "sql", mixinStandardHelpOptions = true, description = {"query the live database (job repository + "
+    + "agent tables, views AGENT_TASK_RUN and AGENT_TOOL_CALL) while the server runs; read-only unless --write; "
+    + "AGENT_BATCH_DB_URL points at another database"})
+final class SqlCommand implements Callable<Integer> {
 
     static final List<String> READ_ONLY = List.of("select", "with", "values", "table", "show", "explain", "call");
     private static final int MAX_WIDTH = 60;
 
-    private final Context ctx;
+    @ParentCommand
+    AgentBatchCli root;
 
-    SqlCommand(Context ctx) {
-        this.ctx = ctx;
-    }
+    @Parameters(arity = "1..*", paramLabel = "SQL", description = "the statement (several words are joined)")
+    List<String> words;
 
-    int run(List<String> rest) {
-        Args args = Args.parse("sql", rest, Args.names("--write"), Args.names());
-        if (args.positionals().isEmpty()) {
-            throw CliException.usage("sql needs a statement, e.g. bin/agent-batch sql \"select * from AGENT_TASK_RUN\"");
-        }
-        String sql = String.join(" ", args.positionals()).trim().replaceAll(";\\s*$", "");
-        boolean write = args.flag("--write");
+    @Option(names = "--write", description = "allow statements that change data")
+    boolean write;
+
+    private Context ctx;
+
+    @Override
+    public Integer call() {
+        ctx = root.ctx();
+        String sql = String.join(" ", words).trim().replaceAll(";\\s*$", "");
         if (!write && !isReadOnly(sql)) {
             throw CliException.usage("only queries run without --write (SELECT, WITH, VALUES, SHOW, EXPLAIN); got: "
                     + sql.split("\\s+")[0]);

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 /**
  * Turns task JSON into the lines people and log collectors read. Each summary is one line on
  * purpose, so {@code tail} and {@code grep} show a task's fate without the JSON.
@@ -22,66 +24,69 @@ final class TaskPrinter {
     }
 
     /** {@code task 12 COMPLETED in 3 iterations: …} or {@code task 12 FAILED (EXIT): error}. */
-    static String finalLine(Node task) {
-        String state = task.get("state").text("UNKNOWN");
-        String head = "task " + task.get("id").text("?") + " " + state;
+    static String finalLine(JsonNode task) {
+        String state = Json.text(task.path("state"), "UNKNOWN");
+        String head = "task " + Json.text(task.path("id"), "?") + " " + state;
         if (state.equals("COMPLETED")) {
-            long n = task.get("iterations").asLong(0);
+            long n = Json.asLong(task.path("iterations"), 0);
             return head + " in " + n + (n == 1 ? " iteration" : " iterations") + ": "
-                    + oneLine(task.get("result").text(""), 200);
+                    + oneLine(Json.text(task.path("result"), ""), 200);
         }
-        String exit = task.get("exitStatus").text();
-        String error = task.get("error").text();
+        String exit = Json.text(task.path("exitStatus"));
+        String error = Json.text(task.path("error"));
         return head + (exit == null ? "" : " (" + exit + ")") + ": "
                 + (error == null ? "no error recorded" : oneLine(error, 500));
     }
 
     /** The progress of a running task; elapsed is the client's own waiting time. */
-    static String progressLine(Node task, String elapsed) {
-        StringBuilder line = new StringBuilder("task ").append(task.get("id").text("?")).append(' ')
-                .append(task.get("state").text("UNKNOWN"));
-        line.append("  iteration ").append(task.get("iterations").asLong(0));
-        Long max = task.get("maxIterations").asLong();
+    static String progressLine(JsonNode task, String elapsed) {
+        StringBuilder line = new StringBuilder("task ").append(Json.text(task.path("id"), "?")).append(' ')
+                .append(Json.text(task.path("state"), "UNKNOWN"));
+        line.append("  iteration ").append(Json.asLong(task.path("iterations"), 0));
+        Long max = Json.asLong(task.path("maxIterations"));
         if (max != null) {
             line.append(" of ").append(max);
         }
-        line.append("  tokens ").append(task.get("usage").get("totalTokens").asLong(0));
-        Long budget = task.get("budgetTokens").asLong();
+        line.append("  tokens ").append(Json.asLong(task.path("usage").path("totalTokens"), 0));
+        Long budget = Json.asLong(task.path("budgetTokens"));
         if (budget != null) {
             line.append(" of ").append(budget);
         }
         return line.append("  elapsed ").append(elapsed).toString();
     }
 
-    static void details(Node task, PrintStream out) {
+    static void details(JsonNode task, PrintStream out) {
         out.println(finalOrState(task));
-        row(out, "input", oneLine(task.get("input").text(), 300));
-        row(out, "priority", task.get("priority").text());
-        Long max = task.get("maxIterations").asLong();
-        row(out, "iterations", task.get("iterations").text("0") + (max == null ? "" : " of " + max));
-        Node usage = task.get("usage");
-        if (!usage.isNull()) {
-            row(out, "tokens", usage.get("totalTokens").text("0") + " (prompt " + usage.get("promptTokens").text("0")
-                    + ", completion " + usage.get("completionTokens").text("0") + ")");
+        row(out, "input", oneLine(Json.text(task.path("input")), 300));
+        row(out, "priority", Json.text(task.path("priority")));
+        Long max = Json.asLong(task.path("maxIterations"));
+        row(out, "iterations", Json.text(task.path("iterations"), "0") + (max == null ? "" : " of " + max));
+        JsonNode usage = task.path("usage");
+        if (usage.isObject()) {
+            row(out, "tokens", Json.text(usage.path("totalTokens"), "0") + " (prompt "
+                    + Json.text(usage.path("promptTokens"), "0") + ", completion "
+                    + Json.text(usage.path("completionTokens"), "0") + ")");
         }
-        row(out, "budget", task.get("budgetTokens").isNull() ? null : task.get("budgetTokens").text() + " tokens");
-        row(out, "deadline", task.get("deadline").text());
-        List<String> tools = task.get("tools").items().stream().map(Node::text).toList();
+        String budget = Json.text(task.path("budgetTokens"));
+        row(out, "budget", budget == null ? null : budget + " tokens");
+        row(out, "deadline", Json.text(task.path("deadline")));
+        List<String> tools = Json.items(task.path("tools")).stream().map(Json::text).toList();
         row(out, "tools", tools.isEmpty() ? null : String.join(", ", tools));
-        row(out, "exit status", task.get("exitStatus").text());
-        row(out, "execution", task.get("executionId").text());
-        row(out, "node", task.get("node").text());
-        row(out, "tool failures", task.get("toolFailures").asLong(0) == 0 ? null : task.get("toolFailures").text());
+        row(out, "exit status", Json.text(task.path("exitStatus")));
+        row(out, "execution", Json.text(task.path("executionId")));
+        row(out, "node", Json.text(task.path("node")));
+        row(out, "tool failures", Json.asLong(task.path("toolFailures"), 0) == 0 ? null
+                : Json.text(task.path("toolFailures")));
         for (String when : List.of("createdAt", "startedAt", "endedAt", "updatedAt")) {
             row(out, when.replace("At", ""), time(task.get(when)));
         }
-        row(out, "error", task.get("error").text());
-        row(out, "result", task.get("result").text());
+        row(out, "error", Json.text(task.path("error")));
+        row(out, "result", Json.text(task.path("result")));
     }
 
-    private static String finalOrState(Node task) {
-        String state = task.get("state").text("UNKNOWN");
-        return ExitCodes.isTerminal(state) ? finalLine(task) : "task " + task.get("id").text("?") + " " + state;
+    private static String finalOrState(JsonNode task) {
+        String state = Json.text(task.path("state"), "UNKNOWN");
+        return ExitCodes.isTerminal(state) ? finalLine(task) : "task " + Json.text(task.path("id"), "?") + " " + state;
     }
 
     private static void row(PrintStream out, String label, String value) {
@@ -91,16 +96,17 @@ final class TaskPrinter {
     }
 
     /** A table, newest first as the server sends it; the input cut so a row stays one line. */
-    static void table(List<Node> tasks, PrintStream out) {
+    static void table(List<JsonNode> tasks, PrintStream out) {
         if (tasks.isEmpty()) {
             out.println("no tasks");
             return;
         }
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"ID", "STATE", "PRI", "ITER", "UPDATED", "INPUT"});
-        for (Node t : tasks) {
-            rows.add(new String[] {t.get("id").text("?"), t.get("state").text("?"), t.get("priority").text("-"),
-                    t.get("iterations").text("0"), time(t.get("updatedAt")), oneLine(t.get("input").text(""), 60)});
+        for (JsonNode t : tasks) {
+            rows.add(new String[] {Json.text(t.path("id"), "?"), Json.text(t.path("state"), "?"),
+                Json.text(t.path("priority"), "-"), Json.text(t.path("iterations"), "0"), time(t.path("updatedAt")),
+                oneLine(Json.text(t.path("input"), ""), 60)});
         }
         int[] widths = new int[6];
         for (String[] row : rows) {
@@ -115,13 +121,13 @@ final class TaskPrinter {
     }
 
     /** ISO timestamps shown in local time to the second; anything else as the server sent it. */
-    static String time(Node value) {
-        String text = value.text();
+    static String time(JsonNode value) {
+        String text = Json.text(value);
         if (text == null) {
             return "-";
         }
-        if (value.raw() instanceof Number n) {
-            return LOCAL.format(Instant.ofEpochMilli(n.longValue()).atZone(ZoneId.systemDefault()));
+        if (value.isNumber()) {
+            return LOCAL.format(Instant.ofEpochMilli(value.longValue()).atZone(ZoneId.systemDefault()));
         }
         try {
             // ISO_DATE_TIME also takes the "[UTC]" suffix JSON-B gives java.util.Date

@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+
 /**
  * Prints a transcript the way the agent lived it: one block per iteration (one chunk of the
  * batch job), the model's tool calls with their arguments, then each tool's answer. A tool
@@ -25,8 +28,8 @@ final class TranscriptPrinter {
         this.maxLines = maxLines;
     }
 
-    void print(Node transcript) {
-        Map<Long, List<Node>> byIteration = group(transcript.get("messages").items());
+    void print(JsonNode transcript) {
+        Map<Long, List<JsonNode>> byIteration = group(Json.items(transcript.path("messages")));
         if (byIteration.isEmpty()) {
             out.println("  (no messages yet)");
         }
@@ -37,32 +40,33 @@ final class TranscriptPrinter {
     }
 
     /** Iterations in order, messages by seq: the server's order is kept when seq is missing. */
-    static Map<Long, List<Node>> group(List<Node> messages) {
-        Map<Long, List<Node>> byIteration = new TreeMap<>();
-        for (Node message : messages) {
-            byIteration.computeIfAbsent(message.get("iteration").asLong(0), k -> new ArrayList<>()).add(message);
+    static Map<Long, List<JsonNode>> group(List<JsonNode> messages) {
+        Map<Long, List<JsonNode>> byIteration = new TreeMap<>();
+        for (JsonNode message : messages) {
+            byIteration.computeIfAbsent(Json.asLong(message.path("iteration"), 0), k -> new ArrayList<>()).add(message);
         }
-        byIteration.values().forEach(list -> list.sort(Comparator.comparingLong(m -> m.get("seq").asLong(0))));
+        byIteration.values().forEach(list -> list.sort(Comparator.comparingLong(m -> Json.asLong(m.path("seq"), 0))));
         return byIteration;
     }
 
-    private void message(Node message) {
-        String role = message.get("role").text("?");
-        String doubt = message.get("inDoubt").isTrue() ? " [IN DOUBT: may or may not have taken effect]" : "";
-        String content = message.get("content").text();
+    private void message(JsonNode message) {
+        String role = Json.text(message.path("role"), "?");
+        String doubt = Json.isTrue(message.path("inDoubt")) ? " [IN DOUBT: may or may not have taken effect]" : "";
+        String content = Json.text(message.path("content"));
         switch (role) {
             case "tool" -> {
-                String name = message.get("toolName").text("tool");
-                String id = message.get("toolCallId").text();
+                String name = Json.text(message.path("toolName"), "tool");
+                String id = Json.text(message.path("toolCallId"));
                 block("  <- " + name + (id == null ? "" : " [" + id + "]") + doubt + ":", readable(content));
             }
             case "assistant" -> {
                 if ((content != null && !content.isBlank()) || !doubt.isEmpty()) {
                     block("  assistant" + doubt + ":", content);
                 }
-                for (Node call : message.get("toolCalls").items()) {
-                    String id = call.get("id").text();
-                    out.println("  -> " + call.get("name").text("?") + " " + call.get("arguments").text("{}")
+                for (JsonNode call : Json.items(message.path("toolCalls"))) {
+                    String id = Json.text(call.path("id"));
+                    out.println("  -> " + Json.text(call.path("name"), "?") + " "
+                            + Json.text(call.path("arguments"), "{}")
                             + (id == null ? "" : "  [" + id + "]"));
                 }
             }
@@ -78,7 +82,7 @@ final class TranscriptPrinter {
         }
         try {
             return Json.pretty(Json.parse(trimmed));
-        } catch (Json.MalformedJsonException notJson) {
+        } catch (JsonProcessingException notJson) {
             return content; // plain text that merely starts with a bracket: shown as the tool wrote it
         }
     }

@@ -39,7 +39,8 @@ class ExitCodesTest {
 
     @Test
     void helpDocumentsEveryCode() {
-        String help = Help.text();
+        String help = AgentBatchCli.commandLine(new Context(java.util.Map.of(), System.out, System.err, false))
+                .getUsageMessage();
         for (String line : new String[] {"  0  COMPLETED", "  1  the task FAILED", "  2  the task was STOPPED",
             "  3  bad usage", "  4  server unreachable", "  5  --wait timed out"}) {
             assertTrue(help.contains(line), "help lacks: " + line);

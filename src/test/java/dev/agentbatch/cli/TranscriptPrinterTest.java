@@ -10,6 +10,9 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+
 class TranscriptPrinterTest {
 
     /** Deliberately out of order: the printer groups by iteration and sorts by seq. */
@@ -34,7 +37,7 @@ class TranscriptPrinterTest {
 
     private static String print(String json, int maxLines) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        new TranscriptPrinter(new PrintStream(bytes, true, StandardCharsets.UTF_8), maxLines).print(Node.parse(json));
+        new TranscriptPrinter(new PrintStream(bytes, true, StandardCharsets.UTF_8), maxLines).print(parse(json));
         return bytes.toString(StandardCharsets.UTF_8);
     }
 
@@ -83,8 +86,17 @@ class TranscriptPrinterTest {
 
     @Test
     void groupSortsIterationsAndSeqs() {
-        var groups = TranscriptPrinter.group(Node.parse(SAMPLE).get("messages").items());
+        var groups = TranscriptPrinter.group(Json.items(parse(SAMPLE).path("messages")));
         assertEquals(List.of(0L, 1L, 2L, 3L), List.copyOf(groups.keySet()));
-        assertEquals(List.of("assistant", "tool"), groups.get(1L).stream().map(m -> m.get("role").text()).toList());
+        assertEquals(List.of("assistant", "tool"),
+                groups.get(1L).stream().map(m -> Json.text(m.path("role"))).toList());
+    }
+
+    static JsonNode parse(String json) {
+        try {
+            return Json.parse(json);
+        } catch (JsonProcessingException e) {
+            throw new AssertionError(e);
+        }
     }
 }
