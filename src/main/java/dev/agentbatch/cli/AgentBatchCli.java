@@ -29,7 +29,8 @@ import picocli.CommandLine.Command;
             + "and starts and stops the WildFly provisioned in target/server. "
             + "'agent-batch help COMMAND' or 'agent-batch COMMAND --help' show a command's options."},
         subcommands = {DemoCommand.class, SubmitCommand.class, StatusCommand.class, ListCommand.class,
-            TranscriptCommand.class, RestartCommand.class, StopCommand.class, SqlCommand.class, PurgeCommand.class,
+            TranscriptCommand.class, RestartCommand.class, StopCommand.class, NodesCommand.class, SqlCommand.class,
+            PurgeCommand.class,
             ServerCommand.class, CommandLine.HelpCommand.class, AutoComplete.GenerateCompletion.class},
         footerHeading = "%n", footer = {
             "exit codes:",

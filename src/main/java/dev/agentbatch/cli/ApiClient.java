@@ -100,6 +100,10 @@ final class ApiClient {
         return send(post("/api/ops/purge", body));
     }
 
+    JsonNode nodes() {
+        return send(get("/api/nodes"));
+    }
+
     JsonNode jobExecution(long id) {
         return send(get("/api/ops/executions/" + id));
     }

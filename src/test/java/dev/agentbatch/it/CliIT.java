@@ -242,6 +242,14 @@ class CliIT extends IntegrationTestBase {
         assertTrue(lines.contains("  assistant: Disk is fine."), transcript.toString());
     }
 
+    @Test
+    void nodesListsTheServerAsAliveAndSelf() {
+        Result r = run("nodes");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.stdoutLines().get(0).startsWith("NODE"), r.toString());
+        assertTrue(r.stdoutLines().stream().anyMatch(l -> l.contains(" *") && l.contains(" yes ")), "this node, alive: " + r);
+    }
+
     private Result run(String... args) {
         return run(Map.of(), args);
     }

@@ -13,8 +13,6 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.StreamSupport;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,19 +24,20 @@ import dev.agentbatch.it.FakeOpenAiServer.Reply;
  * and the task resumes by itself from its last committed iteration. Each test has one shape: crash at a chosen
  * point, boot, then assert completion, no duplicated iteration, no repeated side effect (one distinct
  * idempotency key per effect) and no model answer paid twice. The server is the provisioned WildFly as a real
- * process (a private copy in target/crash-server), killed with SIGKILL.
+ * process (a private copy under target/), killed with SIGKILL; one server per database serves every test (each test
+ * leaves it running), on H2 ({@link CrashRecoveryH2IT}) and on PostgreSQL ({@link CrashRecoveryPostgresIT}).
  */
-class CrashRecoveryIT {
+abstract class CrashRecoveryIT {
 
     private static final FakeOpenAiServer MODEL = FakeOpenAiServer.shared();
     private static final EffectTarget target = EffectTarget.shared();
-    private ServerProcess server;
-    private AgentBatchApi api;
+    protected static ServerProcess server;
+    protected static AgentBatchApi api;
 
-    @BeforeEach
-    void boot() {
-        String workspace = Path.of(System.getProperty("project.basedir", ".")).resolve("target/crash-workspace").toString();
-        server = ServerProcess.copyOfProvisioned("crash-server", 300, Map.of(
+    /** A server with the crash tests' settings on its database; not started. */
+    static ServerProcess crashServer(String name, int portOffset) {
+        String workspace = Path.of(System.getProperty("project.basedir", ".")).resolve("target/" + name + "-workspace").toString();
+        return ServerProcess.copyOfProvisioned(name, portOffset, Map.of(
                 "OPENAI_API_KEY", "it-test-key",
                 "OPENAI_BASE_URL", "http://127.0.0.1:" + Integer.getInteger("it.fake-model.port", 18089) + "/v1",
                 "OPENAI_MODEL", "fake-model",
@@ -46,14 +45,10 @@ class CrashRecoveryIT {
                 "AGENT_BATCH_HTTP_ALLOWED_HOSTS", EffectTarget.baseUrl().substring("http://".length()),
                 "AGENT_BATCH_DISPATCH_SWEEP_MS", "1000",
                 "agent-batch.test.faults", "true"));
-        server.start();
-        api = server.api();
     }
 
-    @AfterEach
-    void shutdown() {
-        server.close();
-    }
+    /** The server's database, read as an operator reads it. */
+    abstract List<Map<String, Object>> query(String sql, Object... args);
 
     @Test
     void killDuringToolSideEffectRunsItAgainWithTheSameKeyAndNeverPaysTheModelTwice() throws Exception {
@@ -223,7 +218,7 @@ class CrashRecoveryIT {
         assertEquals("COMPLETED", task.path("state").asText(), task.toString());
         assertContiguous(api, id, 3);
         assertExecutions(id, 3);
-        List<Long> executions = JobRepository.queryAt(server.home().toString(), "select JOBEXECUTIONID from JOB_EXECUTION"
+        List<Long> executions = query("select JOBEXECUTIONID from JOB_EXECUTION"
                         + " where JOBINSTANCEID = (select JOBINSTANCEID from JOB_EXECUTION where JOBEXECUTIONID = ?)"
                         + " order by JOBEXECUTIONID", first).stream().map(r -> ((Number) r.get("JOBEXECUTIONID")).longValue()).toList();
         long lost = executions.get(1);
@@ -267,7 +262,7 @@ class CrashRecoveryIT {
     /** The task's job instance: {@code executions} executions, only the last one COMPLETED (never two alive). */
     private void assertExecutions(long id, int executions) {
         long exec = api.task(id).path("executionId").asLong();
-        List<Map<String, Object>> rows = JobRepository.queryAt(server.home().toString(),
+        List<Map<String, Object>> rows = query(
                 "select JOBEXECUTIONID, BATCHSTATUS from JOB_EXECUTION where JOBINSTANCEID ="
                         + " (select JOBINSTANCEID from JOB_EXECUTION where JOBEXECUTIONID = ?) order by JOBEXECUTIONID", exec);
         assertEquals(executions, rows.size(), rows.toString());

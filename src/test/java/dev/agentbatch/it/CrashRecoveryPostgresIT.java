@@ -1,0 +1,33 @@
+package dev.agentbatch.it;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The crash tests on PostgreSQL, on a database of this test's own (target/crash-pg-server). */
+class CrashRecoveryPostgresIT extends CrashRecoveryIT {
+
+    private static Postgres db;
+
+    @BeforeAll
+    static void boot() {
+        db = Postgres.create("agentbatch_crash");
+        server = crashServer("crash-pg-server", 330);
+        db.serverEnvironment().forEach(server::withEnv);
+        server.start();
+        api = server.api();
+    }
+
+    @AfterAll
+    static void shutdown() {
+        server.close();
+        db.close();
+    }
+
+    @Override
+    List<Map<String, Object>> query(String sql, Object... args) {
+        return db.query(sql, args);
+    }
+}
