@@ -17,3 +17,21 @@ fi
 # SIGTERM suspends the server first (graceful leave): running tasks stop at their next iteration boundary and are
 # handed to a live node. The wait must be at least one iteration (agent-task.xml: iterationTimeoutSeconds, 120 s).
 JAVA_OPTS="$JAVA_OPTS -Dorg.wildfly.sigterm.suspend.timeout=${AGENT_BATCH_SHUTDOWN_TIMEOUT:-150}"
+# H2, the default database (AGENT_BATCH_DB_URL unset): per-purpose users whose passwords are made at first boot, never
+# sa/sa (bin/agent-batch-h2-users.sh). The datasource gets the owner's through AGENT_BATCH_DB_USER/_PASSWORD,
+# exported here (not on any command line).
+if [ -z "$AGENT_BATCH_DB_URL" ]; then
+  __ab_base="${JBOSS_BASE_DIR:-$JBOSS_HOME/standalone}"
+  __ab_data=""
+  for __ab_opt in $SERVER_OPTS; do
+    __ab_opt="${__ab_opt%\"}"; __ab_opt="${__ab_opt#\"}"
+    case "$__ab_opt" in
+      -Djboss.server.base.dir=*) __ab_base="${__ab_opt#*=}" ;;
+      -Djboss.server.data.dir=*) __ab_data="${__ab_opt#*=}" ;;
+    esac
+  done
+  __ab_dir="${__ab_data:-$__ab_base/data}/agent-batch"
+  "$JBOSS_HOME/bin/agent-batch-h2-users.sh" "$__ab_dir" || exit 1
+  export AGENT_BATCH_DB_USER=AGENT_BATCH
+  AGENT_BATCH_DB_PASSWORD=$(sed -n 's/^password=//p' "$__ab_dir/database.properties"); export AGENT_BATCH_DB_PASSWORD
+fi

@@ -20,9 +20,11 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code sql "SELECT …" [--write]}: queries the live database while WildFly runs, as a second process through
- * H2's AUTO_SERVER mode (the launcher puts the server's own H2 driver on the class path; only java.sql is used
- * here). Read-only unless {@code --write}: anything but SELECT / WITH / VALUES / TABLE / SHOW / EXPLAIN /
- * CALL is refused, and the connection is opened read-only.
+ * H2's AUTO_SERVER mode (the launcher puts the server's own H2 driver on the class path, and the PostgreSQL driver;
+ * only java.sql is used here). Read-only unless {@code --write}, and read-only by the database's own rights, not by a
+ * keyword check alone: it connects as a user that may only read (H2: AGENT_BATCH_READER, whose password the server made
+ * at first boot in data/agent-batch/database.properties; PostgreSQL: AGENT_BATCH_DB_READER_USER/_PASSWORD). Writing
+ * needs {@code --write} and the owner's credentials.
  */
 @Command(name = "sql", mixinStandardHelpOptions = true, description = {"query the live database (job repository + "
     + "agent tables, views AGENT_TASK_RUN and AGENT_TOOL_CALL) while the server runs; read-only unless --write; "
@@ -51,7 +53,9 @@ final class SqlCommand implements Callable<Integer> {
             throw CliException.usage("only queries run without --write (SELECT, WITH, VALUES, SHOW, EXPLAIN); got: "
                     + sql.split("\\s+")[0]);
         }
-        try (Connection c = DriverManager.getConnection(url(), "sa", "sa"); Statement s = c.createStatement()) {
+        String url = url();
+        String[] login = login(url);
+        try (Connection c = DriverManager.getConnection(url, login[0], login[1]); Statement s = c.createStatement()) {
             c.setReadOnly(!write);
             if (s.execute(sql)) {
                 try (ResultSet rs = s.getResultSet()) {
@@ -66,13 +70,44 @@ final class SqlCommand implements Callable<Integer> {
                 throw new CliException(ExitCodes.UNREACHABLE, "no H2 driver on the class path: run this through bin/agent-batch");
             }
             boolean missing = e.getSQLState() != null && e.getSQLState().startsWith("08") || "90146".equals(e.getSQLState());
-            throw new CliException(missing ? ExitCodes.UNREACHABLE : ExitCodes.USAGE, "SQL failed: " + e.getMessage());
+            boolean refused = "90096".equals(e.getSQLState()) || "90040".equals(e.getSQLState()) || "42501".equals(e.getSQLState());
+            throw new CliException(missing ? ExitCodes.UNREACHABLE : ExitCodes.USAGE, (refused
+                    ? "refused: " + login[0] + " may only read" + (write ? "" : " (changing data needs --write)") + "; "
+                    : "SQL failed: ") + e.getMessage().lines().findFirst().orElse(""));
         }
     }
 
     static boolean isReadOnly(String sql) {
         String first = sql.stripLeading().split("[\\s(]+", 2)[0].toLowerCase(Locale.ROOT);
         return READ_ONLY.contains(first) && !sql.contains(";");
+    }
+
+    /**
+     * Who connects: the read-only user, or with {@code --write} the owner. From the environment
+     * (AGENT_BATCH_DB_READER_USER/_PASSWORD, AGENT_BATCH_DB_USER/_PASSWORD), else, for an H2 file, from the
+     * database.properties the server keeps next to it (readable by its OS user only).
+     */
+    String[] login(String url) {
+        String userVar = write ? "AGENT_BATCH_DB_USER" : "AGENT_BATCH_DB_READER_USER";
+        String passwordVar = write ? "AGENT_BATCH_DB_PASSWORD" : "AGENT_BATCH_DB_READER_PASSWORD";
+        if (ctx.env(userVar) != null) {
+            return new String[] {ctx.env(userVar), ctx.env(passwordVar) == null ? "" : ctx.env(passwordVar)};
+        }
+        if (url.startsWith("jdbc:h2:file:")) {
+            String file = url.substring("jdbc:h2:file:".length()).split(";", 2)[0];
+            Path properties = Path.of(file).resolveSibling("database.properties");
+            java.util.Properties p = new java.util.Properties();
+            try (var in = Files.newInputStream(properties)) {
+                p.load(in);
+            } catch (java.io.IOException e) {
+                throw CliException.usage("cannot read the database's users from " + properties + " (" + e.getMessage()
+                        + "); set " + userVar + " and " + passwordVar);
+            }
+            return write ? new String[] {p.getProperty("user"), p.getProperty("password")}
+                    : new String[] {p.getProperty("reader.user"), p.getProperty("reader.password")};
+        }
+        throw CliException.usage("set " + userVar + " and " + passwordVar + " to query " + url
+                + (write ? "" : " (a user that may only read, e.g. a PostgreSQL role with SELECT only)"));
     }
 
     /** AGENT_BATCH_DB_URL, else the H2 file of the server in target/server. */

@@ -102,6 +102,11 @@ public class AgentBatchConfig {
         return get("AGENT_BATCH_RETENTION_DAYS").map(Integer::parseInt).orElse(30);
     }
 
+    /** No one approves the calls of a task they submitted (on by default; off for single-person setups). */
+    public boolean fourEyes() {
+        return get("AGENT_BATCH_FOUR_EYES").map(v -> !v.equalsIgnoreCase("false")).orElse(true);
+    }
+
     /** How long task events are kept for followers that reconnect (SSE Last-Event-ID); purged by agent-purge. */
     public Duration eventRetention() {
         return get("AGENT_BATCH_EVENT_RETENTION").map(Duration::parse).orElse(Duration.ofDays(1));

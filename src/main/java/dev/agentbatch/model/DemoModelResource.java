@@ -10,24 +10,36 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.agentbatch.config.Json;
+import jakarta.annotation.security.PermitAll;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 /**
  * The built-in offline demo model, served as an OpenAI-compatible chat-completions endpoint so that
- * openai-java is on the path in the demo exactly as in production. Used only when no OPENAI_API_KEY is set.
+ * openai-java is on the path in the demo exactly as in production. Used only when no OPENAI_API_KEY is set. It needs
+ * no login, and answers only on loopback.
  */
 @Path("/demo-model/v1/chat/completions")
+@PermitAll
 public class DemoModelResource {
 
+    @Context
+    HttpServletRequest http;
+
+    /** Loopback only: it is the server talking to itself, not an endpoint of the API. */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Response complete(String body) {
+        if (!isLoopback(http.getRemoteAddr())) {
+            return Response.status(404).build();
+        }
         JsonNode request;
         try {
             request = Json.parse(body);
@@ -38,6 +50,14 @@ public class DemoModelResource {
         }
         ChatMessage reply = DemoPolicy.decide(request);
         return Response.ok(Json.write(completion(reply, request))).build();
+    }
+
+    static boolean isLoopback(String address) {
+        try {
+            return address != null && java.net.InetAddress.getByName(address).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     private static Map<String, Object> completion(ChatMessage reply, JsonNode request) {

@@ -30,6 +30,8 @@ public class FaultInjection {
     public static final String AFTER_EFFECT = "halt-after-effect";
     /** {@code Runtime.halt} right after recovery restarted an orphan, before it attached the new execution. */
     public static final String AFTER_RECOVERY_RESTART = "halt-after-recovery-restart";
+    /** A REST call about the task fails once with an unexpected error (its transcript read). */
+    public static final String REST_ERROR = "fail-rest";
     /** Recording the end of an execution fails once. */
     public static final String MARK_ENDED = "fail-mark-ended";
     /**

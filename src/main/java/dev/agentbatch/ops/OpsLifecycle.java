@@ -28,6 +28,8 @@ public class OpsLifecycle {
 
     @Inject
     AgentBatchConfig config;
+    @Inject
+    dev.agentbatch.security.SystemIdentity system;
 
     @Resource
     ManagedScheduledExecutorService executor;
@@ -58,7 +60,7 @@ public class OpsLifecycle {
 
     private void purge() {
         try {
-            long exec = startPurge(null);
+            long exec = system.call(() -> startPurge(null));
             LOG.info(() -> "[exec " + exec + "] scheduled purge started (retention " + config.retentionDays() + " days)");
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "scheduled purge could not start; the next one will try again", e);

@@ -3,7 +3,11 @@ package dev.agentbatch.ops;
 import java.util.Date;
 import java.util.Map;
 
+import dev.agentbatch.security.AccessPolicy;
+import dev.agentbatch.security.AuditLog;
+import dev.agentbatch.security.Roles;
 import dev.agentbatch.task.ApiProblem;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.batch.operations.NoSuchJobExecutionException;
 import jakarta.batch.runtime.BatchRuntime;
 import jakarta.batch.runtime.JobExecution;
@@ -21,12 +25,19 @@ import jakarta.ws.rs.core.Response;
 /** Operations over REST: start a purge now, and read any job execution's status (for the CLI to follow it). */
 @Path("/ops")
 @RequestScoped
+@RolesAllowed({Roles.VIEWER, Roles.SUBMITTER, Roles.OPERATOR, Roles.APPROVER})
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class OpsResource {
 
     @Inject
     OpsLifecycle ops;
+
+    @Inject
+    AccessPolicy access;
+
+    @Inject
+    AuditLog audit;
 
     /** The optional body of {@code POST /api/ops/purge}. */
     public record PurgeRequest(Integer retentionDays) {
@@ -39,12 +50,15 @@ public class OpsResource {
 
     @POST
     @Path("/purge")
+    @RolesAllowed(Roles.OPERATOR)
     public Response purge(PurgeRequest request) {
         Integer days = request == null ? null : request.retentionDays();
         if (days != null && days < 0) {
             throw ApiProblem.invalid("retentionDays must be 0 or more, got " + days);
         }
         long exec = ops.startPurge(days);
+        audit.record(null, "PURGE", access.user(), "retentionDays=" + (days == null ? "default" : days)
+                + " executionId=" + exec);
         return Response.accepted(Map.of("executionId", exec, "jobName", OpsLifecycle.PURGE_JOB)).build();
     }
 

@@ -59,6 +59,8 @@ public class CrashRecovery {
     LiveExecutions live;
     @Inject
     FaultInjection faults;
+    @Inject
+    dev.agentbatch.security.SystemIdentity system;
     @Resource
     ManagedExecutorService launcher;
 
@@ -142,7 +144,7 @@ public class CrashRecovery {
         long exec = latest.executionId();
         Properties force = TaskDispatcher.jobParameters(task);
         force.setProperty("jberet.restart.mode", "force");
-        long next = BatchRuntime.getJobOperator().restart(exec, force);
+        long next = system.call(() -> BatchRuntime.getJobOperator().restart(exec, force));
         faults.halt(FaultInjection.AFTER_RECOVERY_RESTART, task.id);
         tasks.follow(task.id, exec, next);
         LOG.info(() -> "[task " + task.id + " exec " + next + "] execution " + exec + " " + why

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 import dev.agentbatch.config.AgentBatchConfig;
+import dev.agentbatch.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -15,6 +17,7 @@ import jakarta.ws.rs.core.MediaType;
 /** {@code GET /api/nodes}: every node sharing the database, as the database's clock sees it. */
 @Path("/nodes")
 @RequestScoped
+@RolesAllowed({Roles.VIEWER, Roles.SUBMITTER, Roles.OPERATOR, Roles.APPROVER})
 @Produces(MediaType.APPLICATION_JSON)
 public class NodesResource {
 

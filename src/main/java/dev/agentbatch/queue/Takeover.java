@@ -36,6 +36,8 @@ public class Takeover {
     ExecutionRows executions;
     @Inject
     AgentBatchConfig config;
+    @Inject
+    dev.agentbatch.security.SystemIdentity system;
 
     /** @return how many tasks this node took over (each holds one of the {@code free} slots) */
     public int run(int free) {
@@ -78,7 +80,7 @@ public class Takeover {
             boolean lost = latest.isRunning() && executions.markNodeLost(latest.executionId());
             Properties parameters = TaskDispatcher.jobParameters(task);
             parameters.setProperty("jberet.restart.mode", "force"); // this JVM's cache may still say STARTED
-            long next = operator.restart(latest.executionId(), parameters);
+            long next = system.call(() -> operator.restart(latest.executionId(), parameters));
             tasks.follow(task.id, task.jobExecutionId, next);
             String from = task.nodeId == null ? "a node that handed it off" : "node " + task.nodeId
                     + (owner == null ? " (gone)" : " (" + owner.state() + ", heartbeat " + owner.heartbeatAge().toMillis() + " ms old)");

@@ -22,7 +22,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 /**
- * Hands PENDING tasks to JBeret in priority order, never more than AGENT_BATCH_MAX_CONCURRENT_TASKS running
+ * Hands PENDING tasks to JBeret (as the system identity, see {@link dev.agentbatch.security.SystemIdentity}) in priority order, never more than AGENT_BATCH_MAX_CONCURRENT_TASKS running
  * on this node. {@code JobOperator.start} is asynchronous and JBeret's thread pool is first-in first-out, so
  * priority and the cap are applied here, before a task reaches JBeret. Woken on every submit and every task
  * end; a slow sweep is only a safety net.
@@ -43,6 +43,8 @@ public class TaskDispatcher {
     ExecutionRows executions;
     @Inject
     Takeover takeover;
+    @Inject
+    dev.agentbatch.security.SystemIdentity system;
     @Inject
     NodeLease lease;
     @Inject
@@ -130,31 +132,35 @@ public class TaskDispatcher {
     private void launch(AgentTask task) {
         JobOperator operator = BatchRuntime.getJobOperator();
         try {
-            long exec;
-            if (task.jobInstanceId == null) {
-                exec = operator.start(JOB_NAME, jobParameters(task));
-            } else {
-                ExecutionRows.Row latest = executions.latestOf(task.jobInstanceId).orElseThrow(() -> new IllegalStateException(
-                        "job instance " + task.jobInstanceId + " of task " + task.id + " has no execution"));
-                boolean orphan = latest.isRunning() && live.bootedAfter(latest.createTime());
-                if (latest.isRunning() && !orphan) {
-                    tasks.releaseClaim(task.id, null); // restarted by hand meanwhile: that execution carries it
-                    return;
-                }
-                Properties parameters = jobParameters(task);
-                if (orphan) {
-                    // left running by a JVM that is gone: JBeret's detect mode cannot tell, our boot time can
-                    parameters.setProperty("jberet.restart.mode", "force");
-                }
-                exec = operator.restart(latest.executionId(), parameters);
-            }
-            tasks.attachExecution(task.id, exec);
-            LOG.info(() -> "[task " + task.id + " exec " + exec + "] " + (task.jobInstanceId == null ? "dispatched" : "restart dispatched")
-                    + " (priority " + task.priority + ")");
+            system.run(() -> start(operator, task));
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "[task " + task.id + "] could not start job " + JOB_NAME + "; back to the queue", e);
             tasks.releaseClaim(task.id, "could not start: " + e.getMessage());
         }
+    }
+
+    private void start(JobOperator operator, AgentTask task) {
+        long exec;
+        if (task.jobInstanceId == null) {
+            exec = operator.start(JOB_NAME, jobParameters(task));
+        } else {
+            ExecutionRows.Row latest = executions.latestOf(task.jobInstanceId).orElseThrow(() -> new IllegalStateException(
+                    "job instance " + task.jobInstanceId + " of task " + task.id + " has no execution"));
+            boolean orphan = latest.isRunning() && live.bootedAfter(latest.createTime());
+            if (latest.isRunning() && !orphan) {
+                tasks.releaseClaim(task.id, null); // restarted by hand meanwhile: that execution carries it
+                return;
+            }
+            Properties parameters = jobParameters(task);
+            if (orphan) {
+                // left running by a JVM that is gone: JBeret's detect mode cannot tell, our boot time can
+                parameters.setProperty("jberet.restart.mode", "force");
+            }
+            exec = operator.restart(latest.executionId(), parameters);
+        }
+        tasks.attachExecution(task.id, exec);
+        LOG.info(() -> "[task " + task.id + " exec " + exec + "] " + (task.jobInstanceId == null ? "dispatched" : "restart dispatched")
+                + " (priority " + task.priority + ")");
     }
 
     /** The task id and its limits only: JOB_EXECUTION.JOBPARAMETERS is stored in clear text, so never a secret. */

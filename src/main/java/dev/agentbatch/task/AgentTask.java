@@ -1,8 +1,8 @@
 package dev.agentbatch.task;
 
-import java.time.Instant;
-
 import static dev.agentbatch.config.Columns.TEXT;
+
+import java.time.Instant;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -95,6 +95,10 @@ public class AgentTask {
     /** Incremented by every start and restart; a chunk of an older epoch may not commit. */
     @Column(name = "EPOCH", nullable = false)
     public int epoch;
+
+    /** The user who submitted it: the ownership rule of {@link dev.agentbatch.security.AccessPolicy}. */
+    @Column(name = "SUBMITTED_BY", length = 200)
+    public String submittedBy;
 
     /** When it entered the queue (submission, or a restart request): FIFO within a priority. */
     @Column(name = "QUEUED_AT")

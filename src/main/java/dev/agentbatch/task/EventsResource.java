@@ -2,6 +2,8 @@ package dev.agentbatch.task;
 
 import java.util.Map;
 
+import dev.agentbatch.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -20,6 +22,7 @@ import jakarta.ws.rs.sse.SseEventSink;
  */
 @Path("/events")
 @RequestScoped
+@RolesAllowed({Roles.VIEWER, Roles.SUBMITTER, Roles.OPERATOR, Roles.APPROVER})
 public class EventsResource {
 
     @Inject

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import dev.agentbatch.config.AgentBatchConfig;
 import dev.agentbatch.tools.WorkspaceProvider;
+import jakarta.annotation.security.PermitAll;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -14,9 +15,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-/** {@code GET /api/health}: 200 once the deployment answers and its database is reachable. */
+/** {@code GET /api/health}: 200 once the deployment answers and its database is reachable. Public: load balancers need it. */
 @Path("/health")
 @RequestScoped
+@PermitAll
 public class HealthResource {
 
     @Inject

@@ -27,6 +27,8 @@ public class TaskControl {
     @Inject
     EventLog events;
     @Inject
+    dev.agentbatch.security.AuditLog audit;
+    @Inject
     dev.agentbatch.config.ClusterSignals signals;
 
     /** Optional new limits for a restart. */
@@ -34,7 +36,7 @@ public class TaskControl {
     }
 
     @Transactional
-    public AgentTask restart(long taskId, Overrides overrides) {
+    public AgentTask restart(long taskId, Overrides overrides, String user) {
         AgentTask task = lock(taskId);
         if (!task.state.canMoveTo(TaskState.RESTART_PENDING)) {
             throw ApiProblem.conflict("not-restartable", "Task cannot be restarted",
@@ -70,13 +72,14 @@ public class TaskControl {
         task.queuedAt = now;
         task.updatedAt = now;
         events.publish(TaskEvent.state(taskId, TaskState.RESTART_PENDING, null, null));
+        audit.record(taskId, "RESTART", user, overrides == null ? null : overrides.toString());
         signals.queueChanged();
         LOG.info(() -> "[task " + taskId + " exec " + previous + "] restart requested: queued (priority " + task.priority + ")");
         return task;
     }
 
     @Transactional
-    public AgentTask stop(long taskId) {
+    public AgentTask stop(long taskId, String user) {
         AgentTask task = lock(taskId);
         if (task.state.isQueued()) {
             task.state = TaskState.STOPPED;
@@ -84,6 +87,7 @@ public class TaskControl {
             task.endedAt = Instant.now();
             task.updatedAt = task.endedAt;
             events.publish(TaskEvent.state(taskId, TaskState.STOPPED, null, ExitStatus.CANCELLED));
+            audit.record(taskId, "CANCEL", user, null);
             LOG.info(() -> "[task " + taskId + "] cancelled before it started");
             return task;
         }
@@ -94,6 +98,7 @@ public class TaskControl {
         if (task.stopRequestedAt == null) {
             task.stopRequestedAt = Instant.now();
             task.updatedAt = task.stopRequestedAt;
+            audit.record(taskId, "STOP", user, "execution " + task.jobExecutionId);
         }
         LOG.info(() -> "[task " + taskId + " exec " + task.jobExecutionId + "] stop requested: stops at the next iteration boundary");
         return task;

@@ -4,8 +4,13 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 
+import dev.agentbatch.ops.FaultInjection;
 import dev.agentbatch.queue.ExecutionRows;
 import dev.agentbatch.queue.TaskDispatcher;
+import dev.agentbatch.security.AccessPolicy;
+import dev.agentbatch.security.AuditLog;
+import dev.agentbatch.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.batch.runtime.BatchRuntime;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -25,9 +30,14 @@ import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 
-/** The tasks REST API (see README, "REST API"). */
+/**
+ * The tasks REST API (see README, "REST API"). Every call needs one of the four roles; submitting needs
+ * {@link Roles#SUBMITTER}; stop and restart need {@link Roles#OPERATOR}, or a submitter's own task
+ * ({@link AccessPolicy}).
+ */
 @Path("/tasks")
 @RequestScoped
+@RolesAllowed({Roles.VIEWER, Roles.SUBMITTER, Roles.OPERATOR, Roles.APPROVER})
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class TaskResource {
@@ -45,22 +55,29 @@ public class TaskResource {
     @Inject
     EventLog eventLog;
     @Inject
+    AccessPolicy policy;
+    @Inject
+    AuditLog audit;
+    @Inject
+    FaultInjection faults;
+    @Inject
     ExecutionRows executionRows;
 
     @Context
     UriInfo uri;
 
     @POST
+    @RolesAllowed(Roles.SUBMITTER)
     public Response submit(TaskRequest request, @HeaderParam("Idempotency-Key") String key) {
         TaskService.Submitted submitted;
         try {
-            submitted = service.submit(request, key);
+            submitted = service.submit(request, key, policy.user());
         } catch (RuntimeException e) {
             // a concurrent submission with the same key won the unique index: answer with its task
             if (key == null || !UniqueViolation.isCause(e)) {
                 throw e;
             }
-            submitted = service.existing(key, TaskService.hash(service.normalized(request, key)))
+            submitted = service.existing(key, TaskService.hash(service.normalized(request, key)), policy.user())
                     .orElseThrow(() -> e);
         }
         if (submitted.created()) {
@@ -98,6 +115,7 @@ public class TaskResource {
     @Path("/{id}/transcript")
     public TranscriptView transcript(@PathParam("id") long id) {
         service.find(id);
+        faults.fail(FaultInjection.REST_ERROR, id);
         return TranscriptView.of(id, store.messages(id), store.retries(id));
     }
 
@@ -135,15 +153,27 @@ public class TaskResource {
     /** 202: the restart is queued (RESTART_PENDING); the task carries no execution until a node claims it. */
     @POST
     @Path("/{id}/restart")
+    @RolesAllowed({Roles.SUBMITTER, Roles.OPERATOR})
     public Response restart(@PathParam("id") long id, TaskControl.Overrides overrides) {
-        TaskView queued = TaskView.of(control.restart(id, overrides));
+        policy.mayControl(service.find(id), "restart");
+        TaskView queued = TaskView.of(control.restart(id, overrides, policy.user()));
         dispatcher.wake();
         return Response.accepted(queued).build();
     }
 
     @POST
     @Path("/{id}/stop")
+    @RolesAllowed({Roles.SUBMITTER, Roles.OPERATOR})
     public TaskView stop(@PathParam("id") long id) {
-        return TaskView.of(control.stop(id));
+        policy.mayControl(service.find(id), "stop");
+        return TaskView.of(control.stop(id, policy.user()));
+    }
+
+    /** Who did what to the task, and when: every state change a person made. */
+    @GET
+    @Path("/{id}/audit")
+    public Map<String, List<AuditLog.Entry>> audit(@PathParam("id") long id) {
+        service.find(id);
+        return Map.of("audit", audit.ofTask(id));
     }
 }

@@ -34,17 +34,19 @@ public class TaskService {
     @Inject
     EventLog events;
     @Inject
+    dev.agentbatch.security.AuditLog audit;
+    @Inject
     dev.agentbatch.config.ClusterSignals signals;
 
     public record Submitted(AgentTask task, boolean created) {
     }
 
     @Transactional
-    public Submitted submit(TaskRequest request, String idempotencyKey) {
+    public Submitted submit(TaskRequest request, String idempotencyKey, String user) {
         TaskRequest valid = validator.validate(request, idempotencyKey);
         String hash = hash(valid);
         if (idempotencyKey != null) {
-            Optional<Submitted> existing = existing(idempotencyKey, hash);
+            Optional<Submitted> existing = existing(idempotencyKey, hash, user);
             if (existing.isPresent()) {
                 return existing.get();
             }
@@ -59,6 +61,7 @@ public class TaskService {
         task.tools = valid.tools() == null ? null : String.join(",", valid.tools());
         task.idempotencyKey = idempotencyKey;
         task.requestHash = hash;
+        task.submittedBy = user;
         task.createdAt = now;
         task.queuedAt = now;
         task.updatedAt = now;
@@ -66,19 +69,27 @@ public class TaskService {
         em.flush();
         appendOpening(task.id, valid.input(), now);
         events.publish(TaskEvent.state(task.id, TaskState.PENDING, null, null));
+        audit.record(task.id, "SUBMIT", user, "priority " + task.priority);
         signals.queueChanged();
         return new Submitted(task, true);
     }
 
-    /** The task a key already created: the same body gives it back, another body is a conflict. */
+    /**
+     * The task a key already created: the same body from the same user gives it back; another body, or another user
+     * (who may not see their task through someone else's key), is a conflict.
+     */
     @Transactional
-    public Optional<Submitted> existing(String idempotencyKey, String requestHash) {
+    public Optional<Submitted> existing(String idempotencyKey, String requestHash, String user) {
         List<AgentTask> found = em.createQuery("select t from AgentTask t where t.idempotencyKey = :k", AgentTask.class)
                 .setParameter("k", idempotencyKey).getResultList();
         if (found.isEmpty()) {
             return Optional.empty();
         }
         AgentTask task = found.get(0);
+        if (task.submittedBy != null && !task.submittedBy.equals(user)) {
+            throw ApiProblem.conflict("idempotency-key-reused", "Idempotency-Key used by another user",
+                    "Idempotency-Key '" + idempotencyKey + "' was used by another user; use a key of your own");
+        }
         if (!task.requestHash.equals(requestHash)) {
             throw ApiProblem.conflict("idempotency-key-reused", "Idempotency-Key reused with another body",
                     "Idempotency-Key '" + idempotencyKey + "' was used for task " + task.id

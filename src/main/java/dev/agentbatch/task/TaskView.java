@@ -9,7 +9,7 @@ public record TaskView(long id, TaskState state, String input, int priority, Str
                        String exitStatus, int iterations, Integer maxIterations, Long executionId, Long jobInstanceId,
                        String node, Instant createdAt, Instant updatedAt, Instant startedAt, Instant endedAt,
                        Usage usage, List<String> tools, String deadline, Long budgetTokens, int toolFailures, int epoch,
-                       Instant queuedAt, String claimedBy, Instant claimedAt, Instant stopRequestedAt) {
+                       Instant queuedAt, String claimedBy, Instant claimedAt, Instant stopRequestedAt, String submittedBy) {
 
     public record Usage(long promptTokens, long completionTokens, long totalTokens) {
     }
@@ -19,6 +19,6 @@ public record TaskView(long id, TaskState state, String input, int priority, Str
                 t.maxIterations, t.jobExecutionId, t.jobInstanceId, t.nodeId, t.createdAt, t.updatedAt, t.startedAt,
                 t.endedAt, new Usage(t.promptTokens, t.completionTokens, t.totalTokens()),
                 t.tools == null ? null : Arrays.asList(t.tools.split(",")), t.deadline, t.budgetTokens, t.toolFailures,
-                t.epoch, t.queuedAt, t.claimedBy, t.claimedAt, t.stopRequestedAt);
+                t.epoch, t.queuedAt, t.claimedBy, t.claimedAt, t.stopRequestedAt, t.submittedBy);
     }
 }

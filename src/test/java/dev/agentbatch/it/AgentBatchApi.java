@@ -20,14 +20,33 @@ public final class AgentBatchApi {
     private static final Set<String> TERMINAL = Set.of("COMPLETED", "FAILED", "STOPPED");
 
     private final String base;
+    /** The Authorization header (HTTP BASIC), or null for a call without credentials. */
+    private final String authorization;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    public AgentBatchApi(String base) {
+    public AgentBatchApi(String base, String user, String password) {
         this.base = base;
+        this.authorization = user == null ? null : "Basic " + java.util.Base64.getEncoder()
+                .encodeToString((user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
+    /** The Arquillian server's API as the test administrator (all four roles). */
     public static AgentBatchApi forTests() {
-        return new AgentBatchApi("http://127.0.0.1:" + Integer.getInteger("it.http.port", 8280) + "/agent-batch/api");
+        return as(TestUsers.ADMIN);
+    }
+
+    /** The Arquillian server's API as this test user, or with no credentials when {@code user} is null. */
+    public static AgentBatchApi as(String user) {
+        return new AgentBatchApi("http://127.0.0.1:" + Integer.getInteger("it.http.port", 8280) + "/agent-batch/api", user,
+                user == null ? null : TestUsers.password(user));
+    }
+
+    public String base() {
+        return base;
+    }
+
+    public String authorization() {
+        return authorization;
     }
 
     /** Status code and parsed body (null when empty). */
@@ -40,7 +59,7 @@ public final class AgentBatchApi {
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body instanceof String s ? s : JSON.writeValueAsString(body)));
             headers.forEach(b::header);
-            return send(b.build());
+            return send(b);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -51,10 +70,14 @@ public final class AgentBatchApi {
     }
 
     public Reply get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).GET().build());
+        return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).GET());
     }
 
-    private Reply send(HttpRequest request) {
+    private Reply send(HttpRequest.Builder builder) {
+        if (authorization != null) {
+            builder.header("Authorization", authorization);
+        }
+        HttpRequest request = builder.build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             JsonNode body = response.body() == null || response.body().isBlank() ? null : JSON.readTree(response.body());

@@ -20,10 +20,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.StreamSupport;
 
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
 
 import dev.agentbatch.it.FakeOpenAiServer.Reply;
 
@@ -273,6 +272,8 @@ class CliIT extends IntegrationTestBase {
             Map<String, String> environment = builder.environment();
             environment.keySet().removeIf(k -> k.startsWith("AGENT_BATCH_"));
             environment.put("AGENT_BATCH_URL", URL);
+            environment.put("AGENT_BATCH_USER", TestUsers.ADMIN);
+            environment.put("AGENT_BATCH_PASSWORD", TestUsers.password(TestUsers.ADMIN));
             environment.put("AGENT_BATCH_POLL_MS", "100");
             environment.putAll(env);
             Process process = builder.start();

@@ -3,47 +3,49 @@ package dev.agentbatch.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CountDownLatch;
 
 import org.junit.jupiter.api.Test;
 
 import dev.agentbatch.it.FakeOpenAiServer.Reply;
 
 /**
- * {@code GET /api/tasks/{id}/events} streams server-sent events: the task as it is, its state changes and one
- * event per committed iteration, then the stream ends after the terminal state. No polling.
+ * {@code GET /api/tasks/{id}/events} streams a task to its end: the task as it is first, then one {@code iteration}
+ * event per committed iteration and the final {@code state}, every event with an id, ids in order; the server ends the
+ * stream. The model holds its first answer until the follower has its snapshot, so the test never races the task.
  */
 class EventsIT extends IntegrationTestBase {
 
     @Test
-    void followsATaskToItsEnd() throws Exception {
-        // given: a task that waits in the model long enough for the follower to connect
+    void followsATaskToItsEnd() {
+        // given: a task whose first model call waits for the test
+        CountDownLatch connected = new CountDownLatch(1);
         String scenario = scenario("events");
-        MODEL.scriptSimple(scenario, Reply.tools("check_disk", "{}").delayed(1500), Reply.tools("check_disk", "{}").delayed(200),
-                Reply.answer("done").delayed(200));
+        MODEL.script(scenario, List.of(List.of(Reply.tools("check_disk", "{}").heldBy(connected)),
+                List.of(Reply.tools("check_disk", "{}")), List.of(Reply.answer("done"))));
         long id = API.submit(Map.of("input", "Go [scenario:" + scenario + "]"));
 
         // when
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + Integer.getInteger("it.http.port", 8280)
-                + "/agent-batch/api/tasks/" + id + "/events")).header("Accept", "text/event-stream").GET().build();
-        CompletableFuture<HttpResponse<java.util.stream.Stream<String>>> response = HttpClient.newHttpClient()
-                .sendAsync(request, HttpResponse.BodyHandlers.ofLines());
-        List<String> events = response.get(30, TimeUnit.SECONDS).body()
-                .filter(line -> line.startsWith("event:")).map(line -> line.substring(6).trim()).toList();
+        try (SseClient stream = SseClient.open(API, "/tasks/" + id + "/events")) {
+            stream.await(e -> "task".equals(e.name()), Duration.ofSeconds(60));
+            connected.countDown();
+            stream.awaitEnd(Duration.ofSeconds(60));
 
-        // then: the stream ended by itself after COMPLETED, with one iteration event per committed iteration
-        assertEquals("task", events.get(0), events.toString());
-        assertEquals(3, events.stream().filter("iteration"::equals).count(), events.toString());
-        assertEquals("state", events.get(events.size() - 1), events.toString());
-        assertEquals("COMPLETED", API.awaitTermination(id, Duration.ofSeconds(5)).path("state").asText());
-        assertTrue(events.indexOf("iteration") > 0);
+            // then: the stream ended by itself after COMPLETED, with one iteration event per committed iteration
+            List<String> names = stream.events().stream().map(SseClient.Event::name).toList();
+            assertEquals("task", names.get(0), names.toString());
+            assertEquals(3, names.stream().filter("iteration"::equals).count(), names.toString());
+            assertEquals("state", names.get(names.size() - 1), names.toString());
+            assertTrue(stream.events().get(names.size() - 1).data().contains("\"COMPLETED\""), stream.events().toString());
+            long previous = -1;
+            for (SseClient.Event e : stream.events()) {
+                assertTrue(Long.parseLong(e.id()) >= previous, "ids in order: " + stream.events());
+                previous = Long.parseLong(e.id());
+            }
+        }
+        assertEquals("COMPLETED", API.task(id).path("state").asText());
     }
 }

@@ -29,8 +29,30 @@ public final class JobRepository {
         return queryAt(System.getProperty("it.server.dir"), sql, args);
     }
 
+    /**
+     * The users the server made for its H2 file at first boot (data/agent-batch/database.properties): the reader
+     * for queries, the owner for the few tests that must change a row behind the server's back.
+     */
+    static java.util.Properties credentials(String serverHome) {
+        java.util.Properties p = new java.util.Properties();
+        try (var in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(serverHome,
+                "standalone/data/agent-batch/database.properties"))) {
+            p.load(in);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("no database credentials under " + serverHome + " (has the server booted?)", e);
+        }
+        return p;
+    }
+
+    /** The owner's connection (it may write), for a test that changes a row as no API would. */
+    public static Connection ownerConnection(String serverHome) throws SQLException {
+        java.util.Properties p = credentials(serverHome);
+        return DriverManager.getConnection(url(serverHome), p.getProperty("user"), p.getProperty("password"));
+    }
+
     public static List<Map<String, Object>> queryAt(String serverHome, String sql, Object... args) {
-        try (Connection c = DriverManager.getConnection(url(serverHome), "sa", "sa");
+        java.util.Properties p = credentials(serverHome);
+        try (Connection c = DriverManager.getConnection(url(serverHome), p.getProperty("reader.user"), p.getProperty("reader.password"));
              PreparedStatement s = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
                 s.setObject(i + 1, args[i]);

@@ -19,14 +19,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-
-import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.agentbatch.it.FakeOpenAiServer.Reply;
 
@@ -150,10 +149,10 @@ class MultiNodeIT {
         MODEL.awaitCalls(scenario, 2, LONG);
         JsonNode running = a.api().task(id);
         ServerProcess other = "node-a".equals(running.path("node").asText()) ? b : a;
-        String events = "http://127.0.0.1:" + (8080 + otherOffset(other)) + "/agent-batch/api/tasks/" + id + "/events";
+        String events = "/tasks/" + id + "/events";
 
         // when: the other node streams it, stops it, then restarts it
-        try (SseClient stream = SseClient.open(events)) {
+        try (SseClient stream = SseClient.open(other.api(), events)) {
             stream.await(e -> "task".equals(e.name()), LONG);
             assertEquals(200, other.api().post("/tasks/" + id + "/stop", Map.of()).status());
             held.countDown();
@@ -165,7 +164,7 @@ class MultiNodeIT {
             assertTrue(seen.get(seen.size() - 1).data().contains("\"STOPPED\""), seen.toString());
             assertIncreasingIds(seen);
             // …and a client that reconnects with Last-Event-ID gets what came after it
-            try (SseClient replay = SseClient.open(events, seen.get(0).id())) {
+            try (SseClient replay = SseClient.open(other.api(), events, seen.get(0).id())) {
                 replay.awaitEnd(LONG);
                 assertEquals(seen.subList(1, seen.size()), replay.events(), "the replay is the rest of the stream");
             }
@@ -460,10 +459,6 @@ class MultiNodeIT {
             assertTrue(id >= previous, "ids in order: " + events);
             previous = id;
         }
-    }
-
-    private static int otherOffset(ServerProcess node) {
-        return node == a ? 610 : 620;
     }
 
     private static void restartPostgres() throws Exception {

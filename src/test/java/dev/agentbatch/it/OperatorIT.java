@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -12,9 +13,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
 
 import dev.agentbatch.it.FakeOpenAiServer.Reply;
 
@@ -93,6 +93,32 @@ class OperatorIT extends IntegrationTestBase {
     }
 
     @Test
+    void theSqlCommandReadsAsAUserThatCanOnlyRead() throws Exception {
+        // given: the tables as they are
+        String scenario = scenario("sql-bypass");
+        MODEL.scriptSimple(scenario, Reply.answer("ok"));
+        API.awaitTermination(API.submit(Map.of("input", "sql [scenario:" + scenario + "]")), Duration.ofSeconds(60));
+        long tasks = count("select count(*) N from AGENT_TASK where ID > ?", 0);
+        Path written = Path.of(System.getProperty("project.basedir", "."), "target/sql-bypass.csv");
+        java.nio.file.Files.deleteIfExists(written);
+
+        // when: every way past a keyword check that H2 knows, without --write
+        for (String bypass : List.of("SELECT * FROM OLD TABLE (DELETE FROM AGENT_TASK)",
+                "EXPLAIN ANALYZE DELETE FROM AGENT_TASK",
+                "CALL CSVWRITE('" + written + "', 'SELECT * FROM AGENT_TASK')",
+                "SELECT FILE_WRITE('x', '" + written + "')")) {
+            Run run = cli("sql", bypass);
+
+            // then: refused by the database itself, with one clear line
+            assertEquals(3, run.code(), bypass + " → " + run);
+            assertTrue(run.err().contains("refused") || run.err().contains("SQL failed"), bypass + " → " + run.err());
+            assertEquals(1, run.err().lines().count(), run.err());
+        }
+        assertEquals(tasks, count("select count(*) N from AGENT_TASK where ID > ?", 0), "no row was deleted");
+        assertTrue(!java.nio.file.Files.exists(written), "no file was written");
+    }
+
+    @Test
     void purgeRemovesOldTasksWithTheirJobRowsAndKeepsRecentOnes() throws Exception {
         // given: two finished tasks, one of which ended 40 days ago
         String scenario = scenario("purge");
@@ -101,7 +127,7 @@ class OperatorIT extends IntegrationTestBase {
         long recent = API.submit(Map.of("input", "recent [scenario:" + scenario + "]"));
         long oldInstance = API.awaitTermination(old, Duration.ofSeconds(60)).path("jobInstanceId").asLong();
         API.awaitTermination(recent, Duration.ofSeconds(60));
-        try (Connection c = DriverManager.getConnection(JobRepository.url(System.getProperty("it.server.dir")), "sa", "sa");
+        try (Connection c = JobRepository.ownerConnection(System.getProperty("it.server.dir"));
              PreparedStatement s = c.prepareStatement("update AGENT_TASK set ENDED_AT = ? where ID = ?")) {
             s.setObject(1, java.time.OffsetDateTime.now().minusDays(40));
             s.setLong(2, old);
@@ -162,7 +188,7 @@ class OperatorIT extends IntegrationTestBase {
     }
 
     private static void endedDaysAgo(long id, int days) throws Exception {
-        try (Connection c = DriverManager.getConnection(JobRepository.url(System.getProperty("it.server.dir")), "sa", "sa");
+        try (Connection c = JobRepository.ownerConnection(System.getProperty("it.server.dir"));
              PreparedStatement s = c.prepareStatement("update AGENT_TASK set ENDED_AT = ? where ID = ?")) {
             s.setObject(1, java.time.OffsetDateTime.now().minusDays(days));
             s.setLong(2, id);
@@ -201,7 +227,10 @@ class OperatorIT extends IntegrationTestBase {
         command.add(System.getProperty("project.basedir", ".") + "/bin/agent-batch");
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().keySet().removeIf(k -> k.startsWith("AGENT_BATCH_"));
         builder.environment().put("AGENT_BATCH_URL", "http://127.0.0.1:" + Integer.getInteger("it.http.port", 8280) + "/agent-batch");
+        builder.environment().put("AGENT_BATCH_USER", TestUsers.OPERATOR);
+        builder.environment().put("AGENT_BATCH_PASSWORD", TestUsers.password(TestUsers.OPERATOR));
         builder.environment().put("AGENT_BATCH_DB_URL", JobRepository.url(System.getProperty("it.server.dir")));
         Process p = builder.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

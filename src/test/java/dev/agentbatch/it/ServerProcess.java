@@ -44,13 +44,22 @@ public final class ServerProcess implements AutoCloseable {
             Files.createDirectories(home.resolve("standalone/deployments"));
             Files.copy(Path.of(System.getProperty("it.war")), home.resolve("standalone/deployments/agent-batch.war"),
                     StandardCopyOption.REPLACE_EXISTING);
+            TestUsers.install(home);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare " + home, e);
         }
         List<String> props = new ArrayList<>();
         props.add("-Djboss.socket.binding.port-offset=" + portOffset);
-        systemProperties.forEach((k, v) -> props.add("-D" + k + "=" + v));
-        return new ServerProcess(home, portOffset, props);
+        systemProperties.forEach((k, v) -> {
+            if (!k.equals("OPENAI_API_KEY")) {
+                props.add("-D" + k + "=" + v);
+            }
+        });
+        ServerProcess server = new ServerProcess(home, portOffset, props);
+        if (systemProperties.containsKey("OPENAI_API_KEY")) {
+            server.withEnv("OPENAI_API_KEY", systemProperties.get("OPENAI_API_KEY")); // a secret is never a -D (ps shows it)
+        }
+        return server;
     }
 
     /** An environment variable for the server process (e.g. what ${env.X} expressions in standalone.xml read). */
@@ -63,8 +72,13 @@ public final class ServerProcess implements AutoCloseable {
         return home;
     }
 
+    /** The REST API as the test administrator (all four roles). */
     public AgentBatchApi api() {
-        return new AgentBatchApi("http://127.0.0.1:" + (8080 + portOffset) + "/agent-batch/api");
+        return api(TestUsers.ADMIN);
+    }
+
+    public AgentBatchApi api(String user) {
+        return new AgentBatchApi("http://127.0.0.1:" + (8080 + portOffset) + "/agent-batch/api", user, TestUsers.password(user));
     }
 
     /** Starts the server and waits until /api/health answers 200; returns how long that took. */
@@ -187,6 +201,44 @@ public final class ServerProcess implements AutoCloseable {
             }
         }
         kill9(); // the launcher script, if it outlived its JVM
+    }
+
+    /**
+     * Starts the server and waits until its log shows {@code expected} (a deployment that must fail), then stops it.
+     *
+     * @return the server log
+     */
+    public String startExpectingLog(String expected, Duration timeout) {
+        Path log = home.resolve("standalone/log/server.log");
+        try {
+            Files.deleteIfExists(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> command = new ArrayList<>();
+        command.add(home.resolve("bin/standalone.sh").toString());
+        command.addAll(properties);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("console-" + (++boots) + ".log").toFile()));
+        builder.environment().put("JBOSS_JAVA_SIZING", "-Xms256m -Xmx1g -XX:MetaspaceSize=96M -XX:MaxMetaspaceSize=512m");
+        builder.environment().put("LAUNCH_JBOSS_IN_BACKGROUND", "true");
+        builder.environment().putAll(environment);
+        try {
+            process = builder.start();
+            Instant end = Instant.now().plus(timeout);
+            while (Instant.now().isBefore(end)) {
+                String text = Files.exists(log) ? Files.readString(log) : "";
+                if (text.contains(expected)) {
+                    return text;
+                }
+                AgentBatchApi.pause(200);
+            }
+            throw new AssertionError("the server log never showed: " + expected);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            kill9();
+        }
     }
 
     /** Starts the server and waits for its JVM to exit by itself (a fault point halts it while it boots). */

@@ -23,10 +23,13 @@ public final class SseClient implements AutoCloseable {
     private final CompletableFuture<HttpResponse<java.util.stream.Stream<String>>> response;
     private volatile boolean ended;
 
-    private SseClient(String url, String lastEventId) {
+    private SseClient(String url, String lastEventId, String authorization) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream").GET();
         if (lastEventId != null) {
             request.header("Last-Event-ID", lastEventId);
+        }
+        if (authorization != null) {
+            request.header("Authorization", authorization);
         }
         response = HttpClient.newHttpClient().sendAsync(request.build(), HttpResponse.BodyHandlers.ofLines());
         response.thenAccept(r -> {
@@ -56,12 +59,14 @@ public final class SseClient implements AutoCloseable {
         });
     }
 
-    public static SseClient open(String url) {
-        return new SseClient(url, null);
+    /** Opens {@code path} (under the API's base) with the API's credentials. */
+    public static SseClient open(AgentBatchApi api, String path) {
+        return new SseClient(api.base() + path, null, api.authorization());
     }
 
-    public static SseClient open(String url, String lastEventId) {
-        return new SseClient(url, lastEventId);
+    /** The same, resuming after {@code lastEventId}. */
+    public static SseClient open(AgentBatchApi api, String path, String lastEventId) {
+        return new SseClient(api.base() + path, lastEventId, api.authorization());
     }
 
     public List<Event> events() {
