@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import picocli.AutoComplete;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * Entry point of {@code bin/agent-batch}, and the root of its picocli command tree. Only {@link #main} touches the
@@ -29,7 +29,8 @@ import picocli.CommandLine.Command;
             + "and starts and stops the WildFly provisioned in target/server. "
             + "'agent-batch help COMMAND' or 'agent-batch COMMAND --help' show a command's options."},
         subcommands = {DemoCommand.class, SubmitCommand.class, StatusCommand.class, ListCommand.class,
-            TranscriptCommand.class, RestartCommand.class, StopCommand.class, NodesCommand.class, SqlCommand.class,
+            TranscriptCommand.class, RestartCommand.class, StopCommand.class, ApprovalsCommand.class,
+            DecisionCommand.Approve.class, DecisionCommand.Deny.class, NodesCommand.class, SqlCommand.class,
             PurgeCommand.class,
             ServerCommand.class, CommandLine.HelpCommand.class, AutoComplete.GenerateCompletion.class},
         footerHeading = "%n", footer = {

@@ -53,6 +53,13 @@ final class ApiClient {
         this.http = builder.build();
     }
 
+    /** The same server, as another user (the demo's approver). */
+    ApiClient as(Credentials other) {
+        ApiClient client = new ApiClient(ctx);
+        client.credentials = Optional.of(other);
+        return client;
+    }
+
     String baseUrl() {
         return baseUrl;
     }
@@ -98,6 +105,20 @@ final class ApiClient {
 
     JsonNode purge(Map<String, Object> body) {
         return send(post("/api/ops/purge", body));
+    }
+
+    JsonNode approvals() {
+        return send(get("/api/approvals"));
+    }
+
+    JsonNode decide(long id, String toolCallId, String decision, String reason) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("decision", decision);
+        if (reason != null) {
+            body.put("reason", reason);
+        }
+        return send(post("/api/tasks/" + id + "/approvals/" + URLEncoder.encode(toolCallId, StandardCharsets.UTF_8)
+                .replace("+", "%20"), body));
     }
 
     JsonNode nodes() {

@@ -55,6 +55,25 @@ record Credentials(String user, String password, String source) {
         return new Credentials(user.trim(), password, shown.toString());
     }
 
+    /** The second local user ({@link LocalUser#APPROVER}), from the local credentials file; empty if it has none. */
+    static Optional<Credentials> localApprover(Context ctx) {
+        Path file = LocalUser.credentialsFile(ctx.serverDir());
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.USAGE, "cannot read the credentials in " + file + ": " + e.getMessage(), e);
+        }
+        String user = properties.getProperty("approver.user");
+        String password = properties.getProperty("approver.password");
+        Path shown = file.startsWith(ctx.home()) ? ctx.home().relativize(file) : file;
+        return user == null || password == null ? Optional.empty()
+                : Optional.of(new Credentials(user.trim(), password, shown.toString()));
+    }
+
     String basicHeader() {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }

@@ -4,10 +4,10 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -26,6 +26,10 @@ final class DemoCommand extends TaskCommand {
     @Option(names = "--timeout", paramLabel = "T", converter = Values.DurationValue.class, defaultValue = "PT10M",
             description = "how long to wait for the task (default: ${DEFAULT-VALUE})")
     Duration timeout;
+
+    @Option(names = "--approval", description = "gate clean_logs: the task waits for an approval, and the demo approves"
+            + " it as a second local user (" + LocalUser.APPROVER + "; four eyes: the one who submitted it may not)")
+    boolean approval;
 
     @Override
     public Integer call() {
@@ -50,9 +54,19 @@ final class DemoCommand extends TaskCommand {
         heading("2. the task");
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("input", TASK);
+        if (approval) {
+            body.put("approvalRequired", List.of("clean_logs"));
+        }
         long id = idOf(api.submit(body, null));
-        out.println("submitted task " + id + ": " + TASK);
-        JsonNode task = new TaskFollower(api, ctx, out, ctx.interactive()).follow(id, timeout);
+        out.println("submitted task " + id + ": " + TASK + (approval ? " (clean_logs needs an approval)" : ""));
+        JsonNode task;
+        if (approval) {
+            task = new TaskFollower(api, ctx, out, ctx.interactive()).until("AWAITING_APPROVAL").follow(id, timeout);
+            if ("AWAITING_APPROVAL".equals(Json.text(task.path("state")))) {
+                approve(api, id);
+            }
+        }
+        task = new TaskFollower(api, ctx, out, ctx.interactive()).follow(id, timeout);
         out.println(TaskPrinter.finalLine(task));
 
         heading("3. what the agent did (iteration = one chunk of the batch job)");
@@ -76,6 +90,35 @@ final class DemoCommand extends TaskCommand {
                 + "; explore it with: bin/agent-batch status " + id + " | transcript " + id + " | list");
         out.println("the server keeps running; stop it with: bin/agent-batch server stop");
         return ExitCodes.forState(Json.text(task.path("state")));
+    }
+
+    /**
+     * The gated cleanup waits with its job STOPPED; the second local user approves it, and the task goes back to the
+     * queue. Four eyes holds: the demo's own user submitted the task, so it may not approve it.
+     */
+    private void approve(ApiClient api, long id) {
+        PrintStream out = ctx().out();
+        heading("2b. the approval gate");
+        List<JsonNode> waiting = Json.items(api.approvals().path("approvals")).stream()
+                .filter(a -> Json.asLong(a.path("taskId")) == id).toList();
+        out.println("the model asked for a gated call; the job stopped at the iteration boundary (STOPPED,"
+                + " AWAITING_APPROVAL) and holds no thread while it waits:");
+        ApprovalsCommand.table(waiting, out);
+        Credentials approver = Credentials.localApprover(ctx()).orElseThrow(() -> CliException.usage(
+                "demo --approval needs the second local user " + LocalUser.APPROVER + ", made with the first one when"
+                        + " the client first started the server; this server's credentials file has none: add it with"
+                        + " target/server/bin/add-user.sh -a -u " + LocalUser.APPROVER + " -g agent-viewer,agent-approver"
+                        + " and set AGENT_BATCH_USER/AGENT_BATCH_PASSWORD to approve with bin/agent-batch approve"));
+        ApiClient asApprover = api.as(approver);
+        for (JsonNode a : waiting) {
+            String call = Json.text(a.path("toolCallId"));
+            JsonNode decided = asApprover.decide(id, call, "approve", "demo: old logs may go");
+            out.println("approved " + Json.text(decided.path("toolName"), "?") + " (" + call + ") as "
+                    + Json.text(decided.path("decidedBy"), "?") + " (four eyes: the user who submitted the task,"
+                    + " " + LocalUser.NAME + ", may not approve it)" + (decided.path("resumed").asBoolean()
+                    ? "; the task is back in the queue" : ""));
+        }
+        out.println();
     }
 
     private void heading(String title) {

@@ -30,6 +30,9 @@ final class LocalUser {
     static final String NAME = "agent-batch-local";
     static final List<String> ROLES = List.of("agent-viewer", "agent-submitter", "agent-operator", "agent-approver");
     static final String REALM = "ApplicationRealm";
+    /** A second local user who may only read and approve: the four-eyes rule forbids approving one's own task. */
+    static final String APPROVER = "agent-batch-approver";
+    static final List<String> APPROVER_ROLES = List.of("agent-viewer", "agent-approver");
 
     private LocalUser() {
     }
@@ -51,20 +54,26 @@ final class LocalUser {
             return false;
         }
         String password = randomPassword();
+        String approverPassword = randomPassword();
         try {
             replaceEntry(config.resolve("application-users.properties"), NAME + "=" + hash(NAME, REALM, password));
             replaceEntry(config.resolve("application-roles.properties"), NAME + "=" + String.join(",", ROLES));
+            replaceEntry(config.resolve("application-users.properties"), APPROVER + "=" + hash(APPROVER, REALM, approverPassword));
+            replaceEntry(config.resolve("application-roles.properties"), APPROVER + "=" + String.join(",", APPROVER_ROLES));
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(file, "# the local user of bin/agent-batch (created by demo / server start)\n"
-                    + "user=" + NAME + "\npassword=" + password + "\n", StandardCharsets.UTF_8);
+            Files.writeString(file, "# the local users of bin/agent-batch (created by demo / server start)\n"
+                    + "user=" + NAME + "\npassword=" + password + "\n"
+                    + "# a second user who may approve the first one's gated tool calls (four eyes; demo --approval)\n"
+                    + "approver.user=" + APPROVER + "\napprover.password=" + approverPassword + "\n", StandardCharsets.UTF_8);
         } catch (FileAlreadyExistsException raced) {
             return false; // another client created it first: its password is the one in the file
         } catch (IOException e) {
             throw new CliException(ExitCodes.UNREACHABLE, "cannot create the local user in " + config + ": " + e, e);
         }
         Path shown = file.startsWith(home) ? home.relativize(file) : file;
-        err.println("agent-batch: created the local user " + NAME + " (" + String.join(", ", ROLES)
-                + "); its password is in " + shown + " (mode 600), which this client uses for the local server");
+        err.println("agent-batch: created the local user " + NAME + " (" + String.join(", ", ROLES) + ") and "
+                + APPROVER + " (" + String.join(", ", APPROVER_ROLES) + "); their passwords are in " + shown
+                + " (mode 600), which this client uses for the local server");
         return true;
     }
 

@@ -1,11 +1,11 @@
 package dev.agentbatch.cli;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,6 +29,16 @@ final class SubmitCommand extends TaskCommand {
     @Option(names = "--tools", paramLabel = "TOOL", split = ",", description = "only these tools")
     List<String> tools;
 
+    @Option(names = "--approval", paramLabel = "RULE", split = ",",
+            description = "tool calls that need a person's approval: a tool (clean_logs), or http_request by method"
+                    + " (http_request:POST+DELETE, http_request:!GET+HEAD); 'none' for none (default: the server's"
+                    + " AGENT_BATCH_APPROVAL_TOOLS)")
+    List<String> approval;
+
+    @Option(names = "--approval-timeout", paramLabel = "D", converter = Values.DurationValue.class,
+            description = "how long a gated call waits for a decision before it is denied, e.g. PT4H")
+    Duration approvalTimeout;
+
     @Option(names = "--key", paramLabel = "K", converter = Values.NonBlank.class,
             description = "Idempotency-Key: resubmitting the same body returns the same task")
     String key;
@@ -47,6 +57,8 @@ final class SubmitCommand extends TaskCommand {
         putIfSet(body, "priority", priority);
         limits.putInto(body);
         putIfSet(body, "tools", toolList());
+        putIfSet(body, "approvalRequired", approvalRules());
+        putIfSet(body, "approvalTimeout", approvalTimeout == null ? null : approvalTimeout.toString());
         JsonNode task = api().submit(body, key);
         long id = idOf(task);
         if (!wait.waiting()) {
@@ -54,6 +66,22 @@ final class SubmitCommand extends TaskCommand {
             return ExitCodes.OK;
         }
         return followAndReport(id, wait);
+    }
+
+    /** {@code none} gates nothing (even when the server has default rules); blanks are refused. */
+    List<String> approvalRules() {
+        if (approval == null) {
+            return null;
+        }
+        List<String> rules = approval.stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
+        if (rules.equals(List.of("none"))) {
+            return List.of();
+        }
+        if (rules.isEmpty() || rules.contains("none")) {
+            throw CliException.usage("--approval needs tool rules, e.g. --approval clean_logs,http_request:!GET+HEAD"
+                    + " (or --approval none)");
+        }
+        return rules;
     }
 
     /** Blanks dropped; {@code --tools ""} is refused rather than meaning "no tools". */

@@ -29,6 +29,7 @@ final class TaskFollower {
     private final PrintStream err;
     private final Duration pollInterval;
     private final ProgressPrinter progress;
+    private java.util.function.Predicate<String> stopAt = state -> false;
 
     /** @param progress where progress goes; {@code live}: rewrite one line, a person watches a terminal */
     TaskFollower(ApiClient api, Context ctx, PrintStream progress, boolean live) {
@@ -36,6 +37,13 @@ final class TaskFollower {
         this.err = ctx.err();
         this.pollInterval = ctx.pollInterval();
         this.progress = new ProgressPrinter(progress, live);
+    }
+
+    /** Also returns when the task reaches one of these states (the demo stops at AWAITING_APPROVAL to approve). */
+    TaskFollower until(String... states) {
+        java.util.Set<String> set = java.util.Set.of(states);
+        this.stopAt = set::contains;
+        return this;
     }
 
     /**
@@ -151,8 +159,9 @@ final class TaskFollower {
         return task;
     }
 
-    private static boolean isOver(JsonNode task) {
-        return ExitCodes.isTerminal(Json.text(task.path("state")));
+    private boolean isOver(JsonNode task) {
+        String state = Json.text(task.path("state"));
+        return ExitCodes.isTerminal(state) || stopAt.test(state);
     }
 
     /** What is left of {@code --timeout}; exit 5 once nothing is. */

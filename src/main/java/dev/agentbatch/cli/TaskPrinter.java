@@ -52,7 +52,21 @@ final class TaskPrinter {
         if (budget != null) {
             line.append(" of ").append(budget);
         }
-        return line.append("  elapsed ").append(elapsed).toString();
+        line.append("  elapsed ").append(elapsed);
+        if ("AWAITING_APPROVAL".equals(Json.text(task.path("state")))) {
+            line.append("  ").append(awaiting(task));
+        }
+        return line.toString();
+    }
+
+    /** What a task in AWAITING_APPROVAL waits for, in words. */
+    static String awaiting(JsonNode task) {
+        List<String> calls = new ArrayList<>();
+        for (JsonNode a : task.path("awaiting")) {
+            calls.add(Json.text(a.path("toolName"), "?") + " (" + Json.text(a.path("toolCallId"), "?") + ")");
+        }
+        return calls.isEmpty() ? "waiting for an approval (bin/agent-batch approvals)"
+                : "waiting for approval of " + String.join(", ", calls) + " (bin/agent-batch approvals)";
     }
 
     static void details(JsonNode task, PrintStream out) {
@@ -72,6 +86,10 @@ final class TaskPrinter {
         row(out, "deadline", Json.text(task.path("deadline")));
         List<String> tools = Json.items(task.path("tools")).stream().map(Json::text).toList();
         row(out, "tools", tools.isEmpty() ? null : String.join(", ", tools));
+        List<String> gated = Json.items(task.path("approvalRequired")).stream().map(Json::text).toList();
+        row(out, "approval for", gated.isEmpty() ? null : String.join(", ", gated)
+                + (Json.text(task.path("approvalTimeout")) == null ? "" : " (times out after " + Json.text(task.path("approvalTimeout")) + ")"));
+        row(out, "waiting", task.path("awaiting").isArray() && task.path("awaiting").size() > 0 ? awaiting(task) : null);
         row(out, "exit status", Json.text(task.path("exitStatus")));
         row(out, "execution", Json.text(task.path("executionId")));
         row(out, "node", Json.text(task.path("node")));

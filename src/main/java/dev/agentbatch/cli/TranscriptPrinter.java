@@ -57,7 +57,8 @@ final class TranscriptPrinter {
             case "tool" -> {
                 String name = Json.text(message.path("toolName"), "tool");
                 String id = Json.text(message.path("toolCallId"));
-                block("  <- " + name + (id == null ? "" : " [" + id + "]") + doubt + ":", readable(content));
+                block("  <- " + name + (id == null ? "" : " [" + id + "]") + doubt + decision(message.path("decision")) + ":",
+                        readable(content));
             }
             case "assistant" -> {
                 if ((content != null && !content.isBlank()) || !doubt.isEmpty()) {
@@ -72,6 +73,16 @@ final class TranscriptPrinter {
             }
             default -> block("  " + role + doubt + ":", content);
         }
+    }
+
+    /** A gated call's decision: who, when, why. */
+    static String decision(JsonNode decision) {
+        if (!decision.isObject()) {
+            return "";
+        }
+        String reason = Json.text(decision.path("reason"));
+        return " [" + Json.text(decision.path("outcome"), "?") + " by " + Json.text(decision.path("decidedBy"), "?")
+                + " at " + TaskPrinter.time(decision.path("decidedAt")) + (reason == null ? "" : ": " + reason) + "]";
     }
 
     /** Tool results are often one long JSON line: indented, they can be read at a glance. */

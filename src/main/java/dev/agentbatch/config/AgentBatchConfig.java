@@ -107,6 +107,21 @@ public class AgentBatchConfig {
         return get("AGENT_BATCH_FOUR_EYES").map(v -> !v.equalsIgnoreCase("false")).orElse(true);
     }
 
+    /**
+     * The approval rules of a task that names none (comma-separated, e.g. {@code clean_logs,http_request:!GET}); empty
+     * by default: nothing is gated.
+     */
+    public List<String> approvalTools() {
+        return get("AGENT_BATCH_APPROVAL_TOOLS").map(v -> Arrays.stream(v.split(",")).map(String::trim)
+                .filter(e -> !e.isEmpty()).toList()).orElse(List.of());
+    }
+
+    /** How long a gated call of a task that names no approvalTimeout waits for a decision (ISO-8601; "none": forever). */
+    public Optional<String> approvalTimeout() {
+        String value = get("AGENT_BATCH_APPROVAL_TIMEOUT").orElse("P7D");
+        return value.equalsIgnoreCase("none") ? Optional.empty() : Optional.of(value);
+    }
+
     /** How long task events are kept for followers that reconnect (SSE Last-Event-ID); purged by agent-purge. */
     public Duration eventRetention() {
         return get("AGENT_BATCH_EVENT_RETENTION").map(Duration::parse).orElse(Duration.ofDays(1));

@@ -2,6 +2,7 @@ package dev.agentbatch.loop;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 
 import dev.agentbatch.model.ModelTurn;
 
@@ -11,7 +12,13 @@ import dev.agentbatch.model.ModelTurn;
  * @param deadline the earlier of the iteration deadline and the run deadline
  * @param allowedTools the task's allow-list, null for every tool
  * @param startedNanos {@link System#nanoTime()} when the iteration began
+ * @param gated the ids of the calls that needed an approval, every one of them decided
  */
 public record AgentTurn(long taskId, long executionId, int epoch, int iteration, ModelTurn model, boolean replayed,
-                        Instant deadline, List<String> allowedTools, long startedNanos) {
+                        Instant deadline, List<String> allowedTools, long startedNanos, Set<String> gated) {
+
+    /** Whether the call needed a person's approval (it was decided before the turn was read: approved or denied). */
+    public boolean isGated(String toolCallId) {
+        return gated.contains(toolCallId);
+    }
 }

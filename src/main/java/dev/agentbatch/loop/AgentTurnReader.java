@@ -5,20 +5,27 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 
+import dev.agentbatch.approval.ApprovalPolicy;
+import dev.agentbatch.approval.Approvals;
 import dev.agentbatch.model.ChatMessage;
 import dev.agentbatch.model.ChatModel;
 import dev.agentbatch.model.ModelJournal;
 import dev.agentbatch.model.ModelTurn;
+import dev.agentbatch.model.ToolCall;
 import dev.agentbatch.ops.AgentMetrics;
 import dev.agentbatch.task.AgentTask;
 import dev.agentbatch.task.ExitStatus;
 import dev.agentbatch.task.TaskMessage;
 import dev.agentbatch.task.TaskStore;
 import dev.agentbatch.task.UniqueViolation;
+import dev.agentbatch.tools.ToolCallRecord;
+import dev.agentbatch.tools.ToolLedger;
 import dev.agentbatch.tools.ToolRegistry;
 import jakarta.batch.api.BatchProperty;
 import jakarta.batch.api.chunk.AbstractItemReader;
@@ -55,6 +62,8 @@ public class AgentTurnReader extends AbstractItemReader {
     ToolRegistry tools;
     @Inject
     AgentMetrics metrics;
+    @Inject
+    Approvals approvals;
 
     @Inject
     @BatchProperty
@@ -79,6 +88,7 @@ public class AgentTurnReader extends AbstractItemReader {
     private int lastRead;
     private int epoch;
     private Limits limits;
+    private ApprovalPolicy policy;
     /** An answer received but not yet journaled (the journal's write failed): kept so that a retry does not pay again. */
     private Answer unjournaled;
 
@@ -98,7 +108,9 @@ public class AgentTurnReader extends AbstractItemReader {
             LOG.warning(() -> prefix() + "checkpoint says " + cp.iterations() + " iterations, the task "
                     + task.iterations + "; the task's committed transcript wins");
         }
-        limits = Limits.of(maxIterations, budgetTokens, deadline, iterationTimeoutSeconds, toolFailureLimit, task.startedAt);
+        limits = Limits.of(maxIterations, budgetTokens, deadline, iterationTimeoutSeconds, toolFailureLimit, task.startedAt)
+                .excludingApprovalWait(approvals.waited(id));
+        policy = ApprovalPolicy.stored(task.approvalRequired);
         LOG.info(() -> prefix() + "agent loop opened at iteration " + lastRead + " (epoch " + epoch + ", " + limits + ")");
     }
 
@@ -143,9 +155,48 @@ public class AgentTurnReader extends AbstractItemReader {
         } else {
             turn = keep(ask(next, conversation, allowList, deadlineAt));
         }
+        List<ToolCall> gated = policy.gated(turn.message().toolCalls(), tools);
+        if (!gated.isEmpty() && awaitsApproval(task, next, turn.message().toolCalls(), gated)) {
+            return null;
+        }
         lastRead = next;
         return new AgentTurn(id, jobContext.getExecutionId(), epoch, next, turn, replayed,
-                deadlineAt, allowList, startedNanos);
+                deadlineAt, allowList, startedNanos, gated.stream().map(ToolCall::id).collect(Collectors.toUnmodifiableSet()));
+    }
+
+    /**
+     * The approval gate. When a gated call of the turn is undecided, records the request (the turn itself is in the
+     * journal already) and stops the job here, before any call of the turn runs and without committing the turn: the
+     * execution ends STOPPED with exit status AWAITING_APPROVAL, holding no thread, connection or slot, and a restart
+     * (the queue's once every call is decided, or anyone's) replays the journaled turn and comes back here. JBeret
+     * offers no "stop after this chunk" from inside a step: a {@code <stop>} transition would complete the step (a restart
+     * would then skip the loop), and the job operator's stop, asked from the reader with nothing to write, ends the step
+     * STOPPED at this boundary exactly as a person's stop does.
+     *
+     * @return true when the job stops for the approval
+     */
+    private boolean awaitsApproval(AgentTask task, int iteration, List<ToolCall> calls, List<ToolCall> gated) {
+        Map<String, ToolCallRecord> rows = approvals.gatedRows(id, iteration);
+        if (gated.stream().allMatch(c -> rows.containsKey(c.id()) && rows.get(c.id()).approval.isDecided())) {
+            return false;
+        }
+        Duration timeout = task.approvalTimeout == null ? null : Duration.parse(task.approvalTimeout);
+        List<ToolCallRecord> pending;
+        try {
+            pending = approvals.hold(id, epoch, jobContext.getExecutionId(), iteration, calls, gated, timeout);
+        } catch (ToolLedger.Fenced fenced) {
+            throw new AgentFailure(ExitStatus.FENCED, "execution " + jobContext.getExecutionId() + ": " + fenced.getMessage());
+        }
+        if (pending.isEmpty()) {
+            return false; // decided while we asked
+        }
+        LOG.info(() -> prefix() + "iteration " + iteration + ": waiting for approval of "
+                + pending.stream().map(r -> r.toolName + " (" + r.toolCallId + ")").toList()
+                + (timeout == null ? "" : " (times out after " + timeout + ")")
+                + "; the job stops here and holds nothing while it waits");
+        jobContext.setExitStatus(ExitStatus.AWAITING_APPROVAL);
+        BatchRuntime.getJobOperator().stop(jobContext.getExecutionId());
+        return true;
     }
 
     private Answer ask(int iteration, List<ChatMessage> conversation, List<String> allowList, Instant deadlineAt) {

@@ -1,16 +1,17 @@
 package dev.agentbatch.loop;
 
-import dev.agentbatch.task.ExitStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+
+import dev.agentbatch.task.ExitStatus;
 
 /**
  * The limits of one execution, as agent-task.xml resolved them (defaults, job parameters, restart overrides).
  * Pure: it is handed the clock's readings.
  */
 record Limits(int maxIterations, Long budgetTokens, Duration runDeadline, Instant runStartedAt, Duration iterationTimeout,
-              int toolFailureLimit) {
+              int toolFailureLimit, Duration approvalWait) {
 
     static Limits of(String maxIterations, String budgetTokens, String deadline, String iterationTimeoutSeconds,
                      String toolFailureLimit, Instant startedAt) {
@@ -20,7 +21,20 @@ record Limits(int maxIterations, Long budgetTokens, Duration runDeadline, Instan
                 blank(deadline) ? null : parseDuration(deadline.trim()),
                 startedAt == null ? Instant.now() : startedAt,
                 Duration.ofSeconds(blank(iterationTimeoutSeconds) ? 120 : Long.parseLong(iterationTimeoutSeconds.trim())),
-                blank(toolFailureLimit) ? 10 : Integer.parseInt(toolFailureLimit.trim()));
+                blank(toolFailureLimit) ? 10 : Integer.parseInt(toolFailureLimit.trim()), Duration.ZERO);
+    }
+
+    /**
+     * The same limits, with the run's deadline pushed back by the time the task waited for people to decide on its
+     * approvals: the deadline counts the agent's time (the queue's included), never a person's.
+     */
+    Limits excludingApprovalWait(Duration waited) {
+        return new Limits(maxIterations, budgetTokens, runDeadline, runStartedAt, iterationTimeout, toolFailureLimit, waited);
+    }
+
+    /** When the run's deadline passes (null: it has none). */
+    private Instant runEnd() {
+        return runDeadline == null ? null : runStartedAt.plus(approvalWait).plus(runDeadline);
     }
 
     /**
@@ -46,7 +60,7 @@ record Limits(int maxIterations, Long budgetTokens, Duration runDeadline, Instan
         // a little under the transaction timeout, so the model call ends before the transaction manager aborts
         Instant iterationDeadline = now.plus(iterationTimeout.multipliedBy(9).dividedBy(10));
         if (runDeadline != null) {
-            Instant runEnd = runStartedAt.plus(runDeadline);
+            Instant runEnd = runEnd();
             return runEnd.isBefore(iterationDeadline) ? runEnd : iterationDeadline;
         }
         return iterationDeadline;
@@ -57,17 +71,18 @@ record Limits(int maxIterations, Long budgetTokens, Duration runDeadline, Instan
         if (runDeadline == null) {
             return pause;
         }
-        Duration left = Duration.between(now, runStartedAt.plus(runDeadline));
+        Duration left = Duration.between(now, runEnd());
         return left.isNegative() ? Duration.ZERO : left.compareTo(pause) < 0 ? left : pause;
     }
 
     boolean runDeadlinePassed(Instant now) {
-        return runDeadline != null && !now.isBefore(runStartedAt.plus(runDeadline));
+        return runDeadline != null && !now.isBefore(runEnd());
     }
 
     AgentFailure deadlineFailure() {
         return new AgentFailure(ExitStatus.DEADLINE_EXCEEDED,
-                "the task's deadline of " + runDeadline + " from its first start (" + runStartedAt + ") has passed");
+                "the task's deadline of " + runDeadline + " from its first start (" + runStartedAt + ") has passed"
+                        + (approvalWait.isZero() ? "" : " (not counting " + approvalWait + " spent waiting for approvals)"));
     }
 
     static Duration parseDuration(String iso) {

@@ -84,7 +84,9 @@ public class TaskStateListener extends AbstractJobListener {
                     : tasks.settle(id, exec, outcome, error);
             LOG.info(() -> "[task " + id + " exec " + exec + "] " + (outcome.resume() ? "execution ended " + outcome.exitStatus()
                     + (ExitStatus.HANDED_OFF.equals(outcome.exitStatus()) ? ": the node leaves, the task goes to a live node"
-                    : ": the task resumes here") : outcome.state() + " (" + outcome.exitStatus() + ")")
+                    : ": the task resumes here") : outcome.state() == dev.agentbatch.task.TaskState.AWAITING_APPROVAL
+                    ? "stopped at the approval gate: the task waits for a decision (GET /api/approvals), holding nothing"
+                    : outcome.state() + " (" + outcome.exitStatus() + ")")
                     + (error != null ? ": " + error : "") + (recorded ? "" : " — not recorded: the task is not carried by this execution"));
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "[task " + id + " exec " + exec + "] could not record the end of the execution ("

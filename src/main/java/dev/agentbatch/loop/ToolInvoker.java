@@ -7,6 +7,7 @@ import java.util.logging.Logger;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.agentbatch.approval.Approvals;
 import dev.agentbatch.config.Json;
 import dev.agentbatch.model.ToolCall;
 import dev.agentbatch.ops.FaultInjection;
@@ -48,7 +49,30 @@ public class ToolInvoker {
         } catch (ToolFailure refused) {
             return inlineFailure(turn, call, refused.getMessage(), Instant.now());
         }
+        if (turn.isGated(call.id())) {
+            return decided(turn, call, tool);
+        }
         return tool.hasSideEffects() ? ledgered(turn, call, tool) : inline(turn, call, tool);
+    }
+
+    /**
+     * A call that needed an approval, decided before the turn was read. Approved: it runs through the ledger like any
+     * side effect (whether the tool has one or not: its row is the approval), exactly as it was shown, with its key.
+     * Denied or timed out: the model reads the denial as the call's result; not a failure, so not counted as a skip.
+     */
+    private ToolOutcome decided(AgentTurn turn, ToolCall call, AgentTool tool) {
+        ToolCallRecord row = ledger.find(turn.taskId(), turn.iteration(), call.id()).orElse(null);
+        if (row == null || row.approval == null || !row.approval.isDecided()) {
+            throw new AgentFailure(ExitStatus.FAILED, "execution " + turn.executionId() + ": the gated call " + call.id()
+                    + " of iteration " + turn.iteration() + " has no decision; it was not run");
+        }
+        if (row.approval == ToolCallRecord.Approval.APPROVED) {
+            return ledgered(turn, call, tool);
+        }
+        metrics.toolCall(call.name(), "denied");
+        LOG.info(() -> prefix(turn) + "iteration " + turn.iteration() + ": " + call.name() + " (" + call.id() + ") "
+                + row.approval + " by " + row.decidedBy + "; not run, the model reads the denial");
+        return new ToolOutcome(call.id(), call.name(), Approvals.denial(row), false, false, false, null);
     }
 
     /**
@@ -105,7 +129,7 @@ public class ToolInvoker {
         }
         ToolCallRecord row;
         try {
-            row = ledger.begin(turn.taskId(), turn.epoch(), turn.iteration(), call, turn.executionId());
+            row = ledger.begin(turn.taskId(), turn.epoch(), turn.iteration(), call, turn.executionId(), turn.isGated(call.id()));
         } catch (ToolLedger.Fenced fenced) {
             throw new AgentFailure(ExitStatus.FENCED, "execution " + turn.executionId() + ": " + fenced.getMessage());
         }

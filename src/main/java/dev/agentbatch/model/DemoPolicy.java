@@ -52,14 +52,19 @@ public final class DemoPolicy {
             return ChatMessage.assistant(TAG + "I have no disk tools available for this task, so I cannot act. "
                     + "Allow check_disk and clean_logs to let me fix it.", List.of());
         }
-        StringBuilder answer = new StringBuilder(TAG).append("Done. ");
+        JsonNode cleaned = "clean_logs".equals(lastToolName) ? parse(lastToolResult) : parse(null);
+        StringBuilder answer = new StringBuilder(TAG).append(cleaned.path("denied").asBoolean() ? "" : "Done. ");
         JsonNode disk = parse(checkDiskResult);
         if (disk.has("usedPercent")) {
             answer.append("The disk holding the workspace was ").append(disk.path("usedPercent").asText())
                     .append("% used (").append(megabytes(disk.path("freeBytes").asLong())).append(" free). ");
         }
-        JsonNode cleaned = "clean_logs".equals(lastToolName) ? parse(lastToolResult) : parse(null);
-        if (cleaned.has("deletedFiles")) {
+        if (cleaned.path("denied").asBoolean()) {
+            answer.append("I did not delete anything: removing the old logs was denied by ")
+                    .append(cleaned.path("decidedBy").asText()).append(" (reason: ").append(cleaned.path("reason").asText())
+                    .append("). The disk is still as full as it was; free space another way, or ask for the cleanup"
+                            + " to be approved.");
+        } else if (cleaned.has("deletedFiles")) {
             answer.append("I deleted ").append(cleaned.path("deletedFiles").asInt()).append(" log file(s) older than ")
                     .append(cleaned.path("olderThanDays").asInt()).append(" days, freeing ")
                     .append(megabytes(cleaned.path("bytesFreed").asLong()))

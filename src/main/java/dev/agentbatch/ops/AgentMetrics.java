@@ -5,10 +5,11 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
-import dev.agentbatch.task.TaskState;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+
+import dev.agentbatch.task.TaskState;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,6 +29,7 @@ public class AgentMetrics {
     private final AtomicLong queueDepth = new AtomicLong();
     private BucketHistogram iterationDuration;
     private BucketHistogram modelLatency;
+    private BucketHistogram approvalDecision;
 
     /*
      * Only MeterRegistry's own methods (counter/timer/gauge with name and tags) are used: WildFly hands the
@@ -45,6 +47,8 @@ public class AgentMetrics {
         registry.gauge("agent_batch.queue.depth", Tags.empty(), queueDepth, AtomicLong::get);
         iterationDuration = new BucketHistogram(registry, "agent_batch.iteration.duration.seconds");
         modelLatency = new BucketHistogram(registry, "agent_batch.model.latency.seconds");
+        approvalDecision = new BucketHistogram(registry, "agent_batch.approval.decision.seconds",
+                BucketHistogram.HUMAN_BOUNDS_SECONDS);
     }
 
     /**
@@ -104,5 +108,15 @@ public class AgentMetrics {
     /** A permanent tool error given back to the model, counted against the skip limit. */
     public void skip() {
         registry.counter("agent_batch.skips", Tags.empty()).increment();
+    }
+
+    /** @param outcome requested, approved, denied or timed_out */
+    public void approval(String outcome) {
+        registry.counter("agent_batch.approvals", Tags.of("outcome", outcome)).increment();
+    }
+
+    /** How long a decision took, from the request to the decision (the timeout's included). */
+    public void approvalDecision(Duration took) {
+        approvalDecision.record(took);
     }
 }

@@ -18,14 +18,24 @@ final class BucketHistogram {
 
     static final double[] BOUNDS_SECONDS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120};
 
-    private final AtomicLong[] buckets = new AtomicLong[BOUNDS_SECONDS.length + 1];
+    /** Bounds for waits on people: a second to a week. */
+    static final double[] HUMAN_BOUNDS_SECONDS = {1, 10, 60, 300, 900, 3600, 14400, 86400, 604800};
+
+    private final double[] bounds;
+    private final AtomicLong[] buckets;
     private final AtomicLong count = new AtomicLong();
     private final AtomicLong sumNanos = new AtomicLong();
 
     BucketHistogram(MeterRegistry registry, String name) {
+        this(registry, name, BOUNDS_SECONDS);
+    }
+
+    BucketHistogram(MeterRegistry registry, String name, double[] bounds) {
+        this.bounds = bounds;
+        this.buckets = new AtomicLong[bounds.length + 1];
         for (int i = 0; i < buckets.length; i++) {
             buckets[i] = new AtomicLong();
-            String le = i < BOUNDS_SECONDS.length ? String.format(Locale.ROOT, "%s", BOUNDS_SECONDS[i]) : "+Inf";
+            String le = i < bounds.length ? String.format(Locale.ROOT, "%s", bounds[i]) : "+Inf";
             registry.gauge(name + ".bucket", Tags.of("le", le), buckets[i], AtomicLong::get);
         }
         registry.gauge(name + ".count", Tags.empty(), count, AtomicLong::get);
@@ -35,7 +45,7 @@ final class BucketHistogram {
     void record(Duration value) {
         double seconds = value.toNanos() / 1e9;
         for (int i = 0; i < buckets.length; i++) {
-            if (i == BOUNDS_SECONDS.length || seconds <= BOUNDS_SECONDS[i]) {
+            if (i == bounds.length || seconds <= bounds[i]) {
                 buckets[i].incrementAndGet();
             }
         }

@@ -28,6 +28,8 @@ public class FaultInjection {
 
     /** {@code Runtime.halt} right after a side effect's outcome is in the ledger, before the chunk commits. */
     public static final String AFTER_EFFECT = "halt-after-effect";
+    /** Halt right after an approval decision committed, before the task runs again. */
+    public static final String AFTER_DECISION = "halt-after-decision";
     /** {@code Runtime.halt} right after recovery restarted an orphan, before it attached the new execution. */
     public static final String AFTER_RECOVERY_RESTART = "halt-after-recovery-restart";
     /** A REST call about the task fails once with an unexpected error (its transcript read). */

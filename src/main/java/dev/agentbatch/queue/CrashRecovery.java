@@ -13,6 +13,7 @@ import dev.agentbatch.config.AgentBatchConfig;
 import dev.agentbatch.ops.FaultInjection;
 import dev.agentbatch.task.AgentTask;
 import dev.agentbatch.task.ExecutionOutcome;
+import dev.agentbatch.task.ExitStatus;
 import dev.agentbatch.task.TaskStore;
 import jakarta.annotation.Resource;
 import jakarta.batch.runtime.BatchRuntime;
@@ -59,6 +60,8 @@ public class CrashRecovery {
     LiveExecutions live;
     @Inject
     FaultInjection faults;
+    @Inject
+    dev.agentbatch.approval.Approvals approvals;
     @Inject
     dev.agentbatch.security.SystemIdentity system;
     @Resource
@@ -119,7 +122,9 @@ public class CrashRecovery {
                     return false;
                 }
                 executions.markStopped(exec);
-                record(task, exec, ExecutionOutcome.of(BatchStatus.STOPPED, null),
+                // a job stops itself at the approval gate: its exit status was never written, the ledger says why
+                String exit = approvals.countPending(task.id) > 0 ? ExitStatus.AWAITING_APPROVAL : null;
+                record(task, exec, ExecutionOutcome.of(BatchStatus.STOPPED, exit),
                         "the server went down while the task was stopping");
             }
             default -> {

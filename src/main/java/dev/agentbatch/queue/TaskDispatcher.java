@@ -53,6 +53,8 @@ public class TaskDispatcher {
     LiveExecutions live;
     @Inject
     dev.agentbatch.ops.AgentMetrics metrics;
+    @Inject
+    dev.agentbatch.approval.Approvals approvals;
 
     @Resource
     ManagedScheduledExecutorService executor;
@@ -95,8 +97,8 @@ public class TaskDispatcher {
     }
 
     /**
-     * Gives back claims that never started, settles what no live execution backs (see {@link CrashRecovery}), takes
-     * over the tasks of dead nodes (see {@link Takeover}), then starts queued tasks up to the cap. Only while this node
+     * Gives back claims that never started, settles what no live execution backs (see {@link CrashRecovery}), denies
+     * the approvals that timed out (queueing their tasks), takes over the tasks of dead nodes (see {@link Takeover}), then starts queued tasks up to the cap. Only while this node
      * holds its lease and is not leaving. Passes never overlap, so at the start of one no launch is in flight.
      */
     void pass() {
@@ -108,6 +110,7 @@ public class TaskDispatcher {
                 String node = config.nodeId();
                 tasks.releaseUnstartedClaims(node, Instant.now());
                 recovery.reconcile();
+                approvals.overdue(100).forEach(due -> approvals.timeOut(due.taskId, due.toolCallId));
                 int free = (int) (config.maxConcurrentTasks() - tasks.countRunning(node));
                 free -= takeover.run(free);
                 List<AgentTask> claimed = tasks.claim(node, free);

@@ -96,6 +96,17 @@ public class AgentTask {
     @Column(name = "EPOCH", nullable = false)
     public int epoch;
 
+    /**
+     * The tool calls that need a person's approval (normalized, comma-separated: {@code clean_logs},
+     * {@code http_request:!GET}); empty: none. Fixed at submission (see {@link dev.agentbatch.approval.ApprovalPolicy}).
+     */
+    @Column(name = "APPROVAL_REQUIRED", length = 1000)
+    public String approvalRequired;
+
+    /** How long a gated call waits for a decision before it is denied (ISO-8601); null: until someone decides. */
+    @Column(name = "APPROVAL_TIMEOUT", length = 40)
+    public String approvalTimeout;
+
     /** The user who submitted it: the ownership rule of {@link dev.agentbatch.security.AccessPolicy}. */
     @Column(name = "SUBMITTED_BY", length = 200)
     public String submittedBy;

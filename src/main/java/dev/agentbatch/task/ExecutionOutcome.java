@@ -7,7 +7,7 @@ import jakarta.batch.runtime.BatchStatus;
 /**
  * What the end of a job execution means for its task: decided from the execution's batch status <em>and</em> exit
  * status, never from the batch status alone (a STOPPED execution is a person's stop only when its exit status says
- * so: a hand-off, an interruption by another node and, later, an approval wait are STOPPED too). The job listener,
+ * so: a hand-off, an interruption by another node and an approval wait are STOPPED too). The job listener,
  * crash recovery, takeover and the stranded-task sweep all decide through {@link #of}.
  *
  * @param state  the task's state after the execution, or null while the execution runs. A FENCED execution reads as
@@ -30,7 +30,9 @@ public record ExecutionOutcome(TaskState state, String exitStatus, boolean resum
             case COMPLETED -> new ExecutionOutcome(TaskState.COMPLETED, ExitStatus.COMPLETED, false);
             case FAILED -> new ExecutionOutcome(TaskState.FAILED, exit == null ? ExitStatus.FAILED : exit, false);
             case ABANDONED -> new ExecutionOutcome(TaskState.FAILED, ExitStatus.ABANDONED, false);
-            case STOPPED, STOPPING -> new ExecutionOutcome(TaskState.STOPPED,
+            case STOPPED, STOPPING -> ExitStatus.AWAITING_APPROVAL.equals(exit)
+                    ? new ExecutionOutcome(TaskState.AWAITING_APPROVAL, exit, false)
+                    : new ExecutionOutcome(TaskState.STOPPED,
                     exit == null || exit.equals(BatchStatus.STOPPING.name()) ? ExitStatus.STOPPED : exit, false);
             case STARTING, STARTED -> new ExecutionOutcome(null, exit, false);
         };

@@ -49,6 +49,11 @@ public final class ExitStatus {
     public static final String DATABASE_UNAVAILABLE = "DATABASE_UNAVAILABLE";
     /** JBeret's ABANDONED: an admin abandoned the execution. */
     public static final String ABANDONED = "ABANDONED";
+    /**
+     * The job stopped itself at a tool call that needs a person's approval (batch status STOPPED); the task is
+     * AWAITING_APPROVAL. A restart of the execution (the queue's, or jboss-cli's) stops again while a call is undecided.
+     */
+    public static final String AWAITING_APPROVAL = "AWAITING_APPROVAL";
 
     private ExitStatus() {
     }

@@ -30,6 +30,8 @@ public class TaskControl {
     dev.agentbatch.security.AuditLog audit;
     @Inject
     dev.agentbatch.config.ClusterSignals signals;
+    @Inject
+    dev.agentbatch.approval.Approvals approvals;
 
     /** Optional new limits for a restart. */
     public record Overrides(String deadline, Integer maxIterations, Long budgetTokens) {
@@ -38,7 +40,12 @@ public class TaskControl {
     @Transactional
     public AgentTask restart(long taskId, Overrides overrides, String user) {
         AgentTask task = lock(taskId);
-        if (!task.state.canMoveTo(TaskState.RESTART_PENDING)) {
+        if (task.state == TaskState.AWAITING_APPROVAL) {
+            throw ApiProblem.conflict("awaiting-approval", "Task waits for an approval",
+                    "task " + taskId + " waits for a decision on its gated tool call(s): approve or deny them"
+                            + " (GET /api/approvals), or stop it");
+        }
+        if (task.state != TaskState.FAILED && task.state != TaskState.STOPPED) {
             throw ApiProblem.conflict("not-restartable", "Task cannot be restarted",
                     "task " + taskId + " is " + task.state + "; only FAILED or STOPPED tasks can be restarted");
         }
@@ -91,9 +98,22 @@ public class TaskControl {
             LOG.info(() -> "[task " + taskId + "] cancelled before it started");
             return task;
         }
+        if (task.state == TaskState.AWAITING_APPROVAL) {
+            int denied = approvals.denyPending(taskId, user, "stopped");
+            task.state = TaskState.STOPPED;
+            task.exitStatus = ExitStatus.STOPPED;
+            task.endedAt = Instant.now();
+            task.updatedAt = task.endedAt;
+            events.publish(TaskEvent.state(taskId, TaskState.STOPPED, task.jobExecutionId, ExitStatus.STOPPED));
+            audit.record(taskId, "STOP", user, "while awaiting approval; " + denied + " gated call(s) denied");
+            LOG.info(() -> "[task " + taskId + " exec " + task.jobExecutionId + "] stopped while awaiting approval: "
+                    + denied + " gated call(s) denied (reason: stopped)");
+            return task;
+        }
         if (task.state != TaskState.RUNNING && task.state != TaskState.STARTING) {
             throw ApiProblem.conflict("not-stoppable", "Task cannot be stopped",
-                    "task " + taskId + " is " + task.state + "; only PENDING, RESTART_PENDING, STARTING or RUNNING tasks can be stopped");
+                    "task " + taskId + " is " + task.state + "; only PENDING, RESTART_PENDING, STARTING, RUNNING or"
+                            + " AWAITING_APPROVAL tasks can be stopped");
         }
         if (task.stopRequestedAt == null) {
             task.stopRequestedAt = Instant.now();

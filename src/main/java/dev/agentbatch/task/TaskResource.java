@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 
+import dev.agentbatch.approval.Approvals;
 import dev.agentbatch.ops.FaultInjection;
 import dev.agentbatch.queue.ExecutionRows;
 import dev.agentbatch.queue.TaskDispatcher;
@@ -62,6 +63,8 @@ public class TaskResource {
     FaultInjection faults;
     @Inject
     ExecutionRows executionRows;
+    @Inject
+    Approvals approvals;
 
     @Context
     UriInfo uri;
@@ -91,7 +94,14 @@ public class TaskResource {
     @GET
     @Path("/{id}")
     public TaskView get(@PathParam("id") long id) {
-        return TaskView.of(service.find(id));
+        return withApprovals(service.find(id));
+    }
+
+    /** The task with the gated calls it waits for. */
+    private TaskView withApprovals(AgentTask task) {
+        List<TaskView.Awaiting> awaiting = approvals.pendingRows(task.id).stream().map(r -> new TaskView.Awaiting(r.iteration,
+                r.toolCallId, r.toolName, r.arguments, r.approvalRequestedAt, r.approvalDeadline)).toList();
+        return TaskView.of(task, awaiting);
     }
 
     @GET
@@ -116,7 +126,7 @@ public class TaskResource {
     public TranscriptView transcript(@PathParam("id") long id) {
         service.find(id);
         faults.fail(FaultInjection.REST_ERROR, id);
-        return TranscriptView.of(id, store.messages(id), store.retries(id));
+        return TranscriptView.of(id, store.messages(id), store.retries(id), approvals.decidedRows(id));
     }
 
     @GET
@@ -146,7 +156,7 @@ public class TaskResource {
             follower.start(eventLog.ofTaskAfter(id, after), null, after);
         } else {
             long latest = eventLog.latestIdOf(id);
-            follower.start(null, TaskView.of(service.find(id)), latest);
+            follower.start(null, withApprovals(service.find(id)), latest);
         }
     }
 
@@ -170,6 +180,46 @@ public class TaskResource {
     }
 
     /** Who did what to the task, and when: every state change a person made. */
+    /** The body of {@code POST /api/tasks/{id}/approvals/{toolCallId}}. */
+    public record DecisionRequest(String decision, String reason) {
+    }
+
+    /** The decision as recorded. */
+    public record DecisionView(long taskId, int iteration, String toolCallId, String toolName, String arguments,
+                               String decision, String decidedBy, java.time.Instant decidedAt, String reason,
+                               boolean resumed) {
+    }
+
+    /**
+     * Approve or deny a gated call (role {@link Roles#APPROVER}; not on a task one submitted, unless four eyes is
+     * off). Once the last undecided call of a waiting task is decided, the task is back in the queue, in the same
+     * transaction. A second decision on the same call is a 409.
+     */
+    @POST
+    @Path("/{id}/approvals/{toolCallId}")
+    @RolesAllowed(Roles.APPROVER)
+    public DecisionView decide(@PathParam("id") long id, @PathParam("toolCallId") String toolCallId, DecisionRequest request) {
+        if (request == null) {
+            throw ApiProblem.invalid("a JSON body {\"decision\": \"approve\" | \"deny\", \"reason\": \"...\"} is required");
+        }
+        Approvals.Decision decision = Approvals.Decision.parse(request.decision());
+        if (decision == Approvals.Decision.DENY && (request.reason() == null || request.reason().isBlank())) {
+            throw ApiProblem.invalid("a denial needs a \"reason\": the model reads it as the call's result");
+        }
+        if (request.reason() != null && request.reason().length() > 2000) {
+            throw ApiProblem.invalid("\"reason\" is longer than 2000 characters");
+        }
+        policy.mayDecide(service.find(id));
+        Approvals.Decided decided = approvals.decide(id, toolCallId, decision, request.reason(), policy.user());
+        faults.halt(FaultInjection.AFTER_DECISION, id);
+        if (decided.resumed()) {
+            dispatcher.wake();
+        }
+        var row = decided.call();
+        return new DecisionView(id, row.iteration, row.toolCallId, row.toolName, row.arguments, row.approval.name(),
+                row.decidedBy, row.decidedAt, row.decisionReason, decided.resumed());
+    }
+
     @GET
     @Path("/{id}/audit")
     public Map<String, List<AuditLog.Entry>> audit(@PathParam("id") long id) {

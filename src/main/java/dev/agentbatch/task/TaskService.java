@@ -59,6 +59,8 @@ public class TaskService {
         task.maxIterations = valid.maxIterations();
         task.budgetTokens = valid.budgetTokens();
         task.tools = valid.tools() == null ? null : String.join(",", valid.tools());
+        task.approvalRequired = String.join(",", valid.approvalRequired());
+        task.approvalTimeout = valid.approvalTimeout();
         task.idempotencyKey = idempotencyKey;
         task.requestHash = hash;
         task.submittedBy = user;

@@ -13,13 +13,14 @@ import java.util.Set;
  * <pre>
  *   PENDING ──claim──▶ STARTING ──job begins──▶ RUNNING ──▶ COMPLETED
  *      │                  │  ▲                   │  │  └──▶ FAILED ──restart──▶ RESTART_PENDING ──claim──▶ STARTING
- *      │ cancel           │  └──claim given back─┘  └──▶ STOPPED ──restart──▶ RESTART_PENDING
- *      ▼                  ▼                          (a person's stop)
- *   STOPPED           PENDING / RESTART_PENDING
+ *      │ cancel           │  └──claim given back─┘  │  └──▶ STOPPED ──restart──▶ RESTART_PENDING
+ *      ▼                  ▼                         │      (a person's stop)
+ *   STOPPED           PENDING / RESTART_PENDING     └──▶ AWAITING_APPROVAL ──every gated call decided──▶ RESTART_PENDING
+ *                                                        (a gated tool call)  └──stop──▶ STOPPED (calls denied)
  * </pre>
- * A jboss-cli {@code restart-job} or the WildFly console moves a FAILED, STOPPED or RESTART_PENDING task straight to
- * RUNNING (it bypasses the queue by nature); recovery and a takeover keep a RUNNING task RUNNING under a new
- * execution.
+ * A jboss-cli {@code restart-job} or the WildFly console moves a FAILED, STOPPED, RESTART_PENDING or
+ * AWAITING_APPROVAL task straight to RUNNING (it bypasses the queue by nature; a task whose approval is still pending
+ * stops again at the same gate); recovery and a takeover keep a RUNNING task RUNNING under a new execution.
  */
 public enum TaskState {
     /** Accepted and queued; never started. */
@@ -34,6 +35,12 @@ public enum TaskState {
     COMPLETED,
     /** The execution failed; {@code EXIT_STATUS} says why. Restartable. */
     FAILED,
+    /**
+     * The model asked for a tool call that needs a person's approval: the job stopped itself at the iteration boundary
+     * (STOPPED, exit status AWAITING_APPROVAL) and holds nothing while it waits; when every gated call of the turn is
+     * decided, the task goes back to the queue (RESTART_PENDING).
+     */
+    AWAITING_APPROVAL,
     /** A person stopped it (exit status STOPPED) or cancelled it before it started (CANCELLED). Restartable once started. */
     STOPPED;
 
@@ -41,7 +48,8 @@ public enum TaskState {
             PENDING, EnumSet.of(STARTING, STOPPED),
             RESTART_PENDING, EnumSet.of(STARTING, RUNNING, STOPPED),
             STARTING, EnumSet.of(RUNNING, PENDING, RESTART_PENDING, STOPPED, FAILED, COMPLETED),
-            RUNNING, EnumSet.of(RUNNING, COMPLETED, FAILED, STOPPED),
+            RUNNING, EnumSet.of(RUNNING, COMPLETED, FAILED, STOPPED, AWAITING_APPROVAL, RESTART_PENDING),
+            AWAITING_APPROVAL, EnumSet.of(RESTART_PENDING, RUNNING, STOPPED),
             COMPLETED, EnumSet.noneOf(TaskState.class),
             FAILED, EnumSet.of(RESTART_PENDING, RUNNING),
             STOPPED, EnumSet.of(RESTART_PENDING, RUNNING));
@@ -66,5 +74,6 @@ public enum TaskState {
      * dispatcher, or restarted from jboss-cli / the console, or resumed by recovery. Never PENDING (a job started
      * by hand for a queued task would be a second job instance) and never COMPLETED.
      */
-    public static final Set<TaskState> CARRIABLE = EnumSet.of(STARTING, RESTART_PENDING, RUNNING, FAILED, STOPPED);
+    public static final Set<TaskState> CARRIABLE = EnumSet.of(STARTING, RESTART_PENDING, RUNNING, FAILED, STOPPED,
+            AWAITING_APPROVAL);
 }

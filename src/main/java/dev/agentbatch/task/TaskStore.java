@@ -36,6 +36,8 @@ public class TaskStore {
     dev.agentbatch.config.ClusterSignals signals;
     @Inject
     dev.agentbatch.ops.FaultInjection faults;
+    @Inject
+    dev.agentbatch.approval.Approvals approvals;
 
     public AgentTask get(long taskId) {
         AgentTask task = em.find(AgentTask.class, taskId);
@@ -162,6 +164,9 @@ public class TaskStore {
             return false;
         }
         faults.fail(dev.agentbatch.ops.FaultInjection.MARK_ENDED, taskId);
+        if (outcome.state() == TaskState.AWAITING_APPROVAL) {
+            return awaitApproval(taskId, executionId);
+        }
         Instant now = Instant.now();
         boolean ended = em.createQuery("update AgentTask t set t.state = :s, t.exitStatus = :x, t.error = :e,"
                         + " t.endedAt = :now, t.updatedAt = :now, t.stopRequestedAt = null"
@@ -175,6 +180,45 @@ public class TaskStore {
             events.publish(TaskEvent.state(taskId, outcome.state(), executionId, outcome.exitStatus()));
         }
         return ended;
+    }
+
+    /**
+     * The execution stopped itself at the approval gate. With the task's row locked (a decision locks it too, so the
+     * two never miss each other): the task waits, holding no node, claim or slot; or, when every gated call was decided
+     * while the execution was ending, it goes straight back to the queue; or, when a stop was requested meanwhile, the
+     * stop wins and the undecided calls are denied.
+     */
+    private boolean awaitApproval(long taskId, long executionId) {
+        AgentTask task = em.find(AgentTask.class, taskId, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+        if (task == null || task.state != TaskState.RUNNING || !Long.valueOf(executionId).equals(task.jobExecutionId)) {
+            return false;
+        }
+        Instant now = Instant.now();
+        TaskState next;
+        String exit;
+        if (task.stopRequestedAt != null) {
+            approvals.denyPending(taskId, dev.agentbatch.security.SystemIdentity.NAME, "stopped");
+            next = TaskState.STOPPED;
+            exit = ExitStatus.STOPPED;
+        } else if (approvals.countPending(taskId) == 0) {
+            next = TaskState.RESTART_PENDING;
+            exit = null;
+        } else {
+            next = TaskState.AWAITING_APPROVAL;
+            exit = ExitStatus.AWAITING_APPROVAL;
+        }
+        em.createQuery("update AgentTask t set t.state = :s, t.exitStatus = :x, t.updatedAt = :now, t.stopRequestedAt = null,"
+                        + " t.claimedBy = null, t.claimedAt = null"
+                        + (next == TaskState.RESTART_PENDING ? ", t.jobExecutionId = null, t.nodeId = null, t.queuedAt = :now" : "")
+                        + (next == TaskState.STOPPED ? ", t.endedAt = :now" : "")
+                        + " where t.id = :id")
+                .setParameter("s", next).setParameter("x", exit).setParameter("now", now).setParameter("id", taskId)
+                .executeUpdate();
+        events.publish(TaskEvent.state(taskId, next, next == TaskState.RESTART_PENDING ? null : executionId, exit));
+        if (next == TaskState.RESTART_PENDING) {
+            signals.queueChanged();
+        }
+        return true;
     }
 
     /**

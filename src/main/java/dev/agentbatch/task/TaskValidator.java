@@ -5,6 +5,8 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashSet;
 import java.util.List;
 
+import dev.agentbatch.approval.ApprovalPolicy;
+import dev.agentbatch.config.AgentBatchConfig;
 import dev.agentbatch.tools.ToolRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -19,6 +21,8 @@ public class TaskValidator {
 
     @Inject
     ToolRegistry tools;
+    @Inject
+    AgentBatchConfig config;
 
     /** @return the request with defaults applied (priority) and tools de-duplicated */
     public TaskRequest validate(TaskRequest r, String idempotencyKey) {
@@ -48,20 +52,36 @@ public class TaskValidator {
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_KEY_LENGTH)) {
             throw ApiProblem.invalid("the Idempotency-Key header must be 1 to " + MAX_KEY_LENGTH + " characters");
         }
-        return new TaskRequest(r.input(), priority, r.deadline(), r.maxIterations(), toolList, r.budgetTokens());
+        ApprovalPolicy approvals;
+        try {
+            approvals = ApprovalPolicy.of(r.approvalRequired() != null ? r.approvalRequired() : config.approvalTools(), tools);
+        } catch (IllegalArgumentException e) {
+            throw ApiProblem.invalid((r.approvalRequired() != null ? "\"approvalRequired\": " : "AGENT_BATCH_APPROVAL_TOOLS: ")
+                    + e.getMessage());
+        }
+        String approvalTimeout = r.approvalTimeout() != null ? r.approvalTimeout() : config.approvalTimeout().orElse(null);
+        if (approvalTimeout != null) {
+            positiveDuration("approvalTimeout", approvalTimeout);
+        }
+        return new TaskRequest(r.input(), priority, r.deadline(), r.maxIterations(), toolList, r.budgetTokens(),
+                approvals.rules(), approvalTimeout);
+    }
+
+    private static void positiveDuration(String field, String value) {
+        try {
+            Duration d = Duration.parse(value);
+            if (d.isNegative() || d.isZero()) {
+                throw ApiProblem.invalid("\"" + field + "\" must be a positive duration, got " + value);
+            }
+        } catch (DateTimeParseException e) {
+            throw ApiProblem.invalid("\"" + field + "\" must be an ISO-8601 duration such as PT5M, got '" + value + "'");
+        }
     }
 
     /** The limits a task may carry, at submission and as restart overrides. */
     public static void validateLimits(String deadline, Integer maxIterations, Long budgetTokens) {
         if (deadline != null) {
-            try {
-                Duration d = Duration.parse(deadline);
-                if (d.isNegative() || d.isZero()) {
-                    throw ApiProblem.invalid("\"deadline\" must be a positive duration, got " + deadline);
-                }
-            } catch (DateTimeParseException e) {
-                throw ApiProblem.invalid("\"deadline\" must be an ISO-8601 duration such as PT5M, got '" + deadline + "'");
-            }
+            positiveDuration("deadline", deadline);
         }
         if (maxIterations != null && maxIterations <= 0) {
             throw ApiProblem.invalid("\"maxIterations\" must be a positive integer, got " + maxIterations);

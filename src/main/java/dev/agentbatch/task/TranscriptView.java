@@ -2,9 +2,11 @@ package dev.agentbatch.task;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import dev.agentbatch.model.ChatMessage;
 import dev.agentbatch.model.ToolCall;
+import dev.agentbatch.tools.ToolCallRecord;
 
 /**
  * {@code GET /api/tasks/{id}/transcript}: the messages, iteration by iteration, each with what committed it (job
@@ -20,19 +22,31 @@ public record TranscriptView(long taskId, List<Message> messages, List<Retry> re
     public record Message(int iteration, int seq, String role, String content, List<ToolCall> toolCalls,
                           String toolCallId, String toolName, boolean inDoubt, Boolean reused, Boolean replayed,
                           Long executionId, Integer epoch, Long durationMs, Long promptTokens, Long completionTokens,
-                          Instant createdAt) {
+                          Instant createdAt, Decision decision) {
+    }
+
+    /**
+     * On the result of a call that needed an approval: who decided, when and why.
+     *
+     * @param outcome APPROVED, DENIED or TIMED_OUT
+     */
+    public record Decision(String outcome, String decidedBy, Instant decidedAt, String reason, Instant requestedAt) {
     }
 
     /** @param delayMs the pause planned before the retry; null when the iteration was out of retries */
     public record Retry(int iteration, int retry, Long delayMs, String cause, Long executionId, Instant at) {
     }
 
-    public static TranscriptView of(long taskId, List<TaskMessage> rows, List<RetryRecord> retries) {
+    /** @param decisions the decided gated calls of the task, by "iteration/toolCallId" */
+    public static TranscriptView of(long taskId, List<TaskMessage> rows, List<RetryRecord> retries,
+                                    Map<String, ToolCallRecord> decisions) {
         return new TranscriptView(taskId, rows.stream().map(r -> {
             ChatMessage m = TaskStore.toChatMessage(r);
+            ToolCallRecord d = r.toolCallId == null ? null : decisions.get(r.iteration + "/" + r.toolCallId);
             return new Message(r.iteration, r.seq, r.role, r.content, m.toolCalls().isEmpty() ? null : m.toolCalls(),
                     r.toolCallId, r.toolName, r.inDoubt, r.reused, r.replayed, r.jobExecutionId, r.epoch, r.durationMs,
-                    r.promptTokens, r.completionTokens, r.createdAt);
+                    r.promptTokens, r.completionTokens, r.createdAt, d == null ? null
+                    : new Decision(d.approval.name(), d.decidedBy, d.decidedAt, d.decisionReason, d.approvalRequestedAt));
         }).toList(), retries.stream().map(r -> new Retry(r.iteration, r.retry, r.delayMs, r.cause, r.jobExecutionId,
                 r.createdAt)).toList());
     }

@@ -76,6 +76,12 @@ public class TurnRecorder {
             row.epoch = it.epoch();
             row.reused = tool.reused();
         }
+        if (!it.ledgerRows().isEmpty()) {
+            // calls of a turn that waited for an approval were held as WAITING rows; these replace them
+            em.createQuery("delete from ToolCallRecord r where r.taskId = :t and r.iteration = :i and r.state = :waiting")
+                    .setParameter("t", it.taskId()).setParameter("i", it.iteration())
+                    .setParameter("waiting", ToolCallRecord.State.WAITING).executeUpdate();
+        }
         it.ledgerRows().forEach(em::persist);
         events.publish(TaskEvent.iteration(it.taskId(), it.iteration(), it.executionId(), it.usage().totalTokens()));
         return true;

@@ -1,6 +1,7 @@
 package dev.agentbatch.tools;
 
 import java.util.Map;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -21,6 +22,19 @@ public interface AgentTool {
      */
     default boolean hasSideEffects() {
         return true;
+    }
+
+    /**
+     * What an approval rule may name besides the tool itself ({@code http_request:!GET}): the values {@link
+     * #approvalSubject} can return. Empty (the default): a rule names the tool, every call of it.
+     */
+    default Set<String> approvalSubjects() {
+        return Set.of();
+    }
+
+    /** The subject of one call (for {@code http_request}, its method), or null when it has none or it is unreadable. */
+    default String approvalSubject(JsonNode arguments) {
+        return null;
     }
 
     /** JSON schema of the arguments object. */

@@ -51,6 +51,18 @@ public class HttpRequestTool implements AgentTool {
         return "Send an HTTP request to an allow-listed host; returns the status and the (truncated) body.";
     }
 
+    /** A rule may gate by method: {@code http_request:!GET+HEAD} asks for approval of every call that may change something. */
+    @Override
+    public Set<String> approvalSubjects() {
+        return METHODS;
+    }
+
+    @Override
+    public String approvalSubject(JsonNode arguments) {
+        String method = arguments.path("method").asText("").toUpperCase(Locale.ROOT);
+        return METHODS.contains(method) ? method : null;
+    }
+
     @Override
     public Map<String, Object> parameters() {
         return Map.of("type", "object", "required", List.of("method", "url"), "properties", Map.of(

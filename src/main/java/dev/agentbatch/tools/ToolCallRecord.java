@@ -1,8 +1,8 @@
 package dev.agentbatch.tools;
 
-import java.time.Instant;
-
 import static dev.agentbatch.config.Columns.TEXT;
+
+import java.time.Instant;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -33,7 +33,24 @@ public class ToolCallRecord {
          * Failed transiently after the request left (a read timeout, a reset, a 502/504): it may have happened. The
          * retried chunk runs it again, marked in doubt, with the same idempotency key.
          */
-        IN_DOUBT
+        IN_DOUBT,
+        /** A gated call waiting for a person's decision ({@link #approval} PENDING): it has not run. */
+        AWAITING_APPROVAL,
+        /** An ungated call of a turn that waits for an approval: it runs once every gated call of the turn is decided. */
+        WAITING,
+        /** A gated call a person approved: it runs when the task resumes, exactly as it was shown, with its key. */
+        APPROVED,
+        /** A gated call denied (by a person, a stop, or its timeout): it never runs; RESULT is the denial the model reads. */
+        DENIED
+    }
+
+    /** The approval of a gated call; null for a call no approval was asked for. */
+    public enum Approval {
+        PENDING, APPROVED, DENIED, TIMED_OUT;
+
+        public boolean isDecided() {
+            return this != PENDING;
+        }
     }
 
     @Id
@@ -78,9 +95,34 @@ public class ToolCallRecord {
     @Column(name = "JOB_EXECUTION_ID")
     public Long jobExecutionId;
 
-    @Column(name = "STARTED_AT", nullable = false)
+    /** When it last started running; null while it waits for an approval. */
+    @Column(name = "STARTED_AT")
     public Instant startedAt;
 
     @Column(name = "ENDED_AT")
     public Instant endedAt;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "APPROVAL", length = 16)
+    public Approval approval;
+
+    /** The execution that reached the gate and asked for the approval. */
+    @Column(name = "APPROVAL_EXECUTION_ID")
+    public Long approvalExecutionId;
+
+    @Column(name = "APPROVAL_REQUESTED_AT")
+    public Instant approvalRequestedAt;
+
+    /** When an undecided approval times out (denied, reason "timed out"); null: it waits until someone decides. */
+    @Column(name = "APPROVAL_DEADLINE")
+    public Instant approvalDeadline;
+
+    @Column(name = "DECIDED_BY", length = 200)
+    public String decidedBy;
+
+    @Column(name = "DECIDED_AT")
+    public Instant decidedAt;
+
+    @Column(name = "DECISION_REASON", length = 2000)
+    public String decisionReason;
 }

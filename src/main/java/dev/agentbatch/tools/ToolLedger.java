@@ -45,12 +45,13 @@ public class ToolLedger {
      * Records that the call is about to run, if the task is still at {@code epoch} (the check locks the task's row
      * until this transaction commits, so no takeover can slip between the check and the row). A row left STARTED or
      * IN_DOUBT by an earlier attempt means that attempt may have had its effect: the new attempt is marked in doubt,
-     * for good, and reuses the same idempotency key.
+     * for good, and reuses the same idempotency key. A gated call starts only if its row says APPROVED: the last guard
+     * of the approval gate, in the same transaction as the STARTED row.
      *
      * @throws Fenced when a newer execution carries the task
      */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public ToolCallRecord begin(long taskId, int epoch, int iteration, ToolCall call, long executionId) {
+    public ToolCallRecord begin(long taskId, int epoch, int iteration, ToolCall call, long executionId, boolean gated) {
         int owned = em.createQuery("update AgentTask t set t.epoch = t.epoch where t.id = :id and t.epoch = :epoch")
                 .setParameter("id", taskId).setParameter("epoch", epoch).executeUpdate();
         if (owned != 1) {
@@ -58,6 +59,10 @@ public class ToolLedger {
                     + " the tool call " + call.id() + " was not started");
         }
         List<ToolCallRecord> rows = rows(taskId, iteration, call.id());
+        if (gated && (rows.isEmpty() || rows.get(0).approval != ToolCallRecord.Approval.APPROVED)) {
+            throw new IllegalStateException("the gated call " + call.id() + " of task " + taskId + " is not approved ("
+                    + (rows.isEmpty() ? "no request" : rows.get(0).approval) + "); it is not started");
+        }
         ToolCallRecord row = rows.isEmpty() ? new ToolCallRecord() : rows.get(0);
         if (rows.isEmpty()) {
             row.taskId = taskId;

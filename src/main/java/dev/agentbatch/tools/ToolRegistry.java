@@ -29,6 +29,15 @@ public class ToolRegistry {
         }
     }
 
+    /** A registry of these tools (outside a container: tests). */
+    public static ToolRegistry of(AgentTool... tools) {
+        ToolRegistry registry = new ToolRegistry();
+        for (AgentTool tool : tools) {
+            registry.tools.put(tool.name(), tool);
+        }
+        return registry;
+    }
+
     public Optional<AgentTool> find(String name) {
         return Optional.ofNullable(tools.get(name));
     }

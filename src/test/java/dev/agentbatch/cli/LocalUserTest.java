@@ -48,13 +48,23 @@ class LocalUserTest {
         assertEquals("agent-batch-local", credentials.user());
         assertEquals(32, credentials.password().length());
         assertEquals("target/server/standalone/configuration/agent-batch-cli.properties", credentials.source());
+        java.util.Properties saved = new java.util.Properties();
+        try (var reader = Files.newBufferedReader(file)) {
+            saved.load(reader);
+        }
+        String approverPassword = saved.getProperty("approver.password");
+        assertEquals("agent-batch-approver", saved.getProperty("approver.user"));
+        assertEquals(32, approverPassword.length());
         List<String> users = Files.readAllLines(config.resolve("application-users.properties"));
         assertEquals(List.of("#$REALM_NAME=ApplicationRealm$ This line is used by the add-user utility", "#admin=2a09",
-                "agent-batch-local=" + LocalUser.hash("agent-batch-local", "ApplicationRealm", credentials.password())),
+                "agent-batch-local=" + LocalUser.hash("agent-batch-local", "ApplicationRealm", credentials.password()),
+                "agent-batch-approver=" + LocalUser.hash("agent-batch-approver", "ApplicationRealm", approverPassword)),
                 users, "the stale entry replaced, comments kept");
         assertEquals(List.of("#admin=PowerUser,BillingAdmin,",
-                "agent-batch-local=agent-viewer,agent-submitter,agent-operator,agent-approver"),
+                "agent-batch-local=agent-viewer,agent-submitter,agent-operator,agent-approver",
+                "agent-batch-approver=agent-viewer,agent-approver"),
                 Files.readAllLines(config.resolve("application-roles.properties")));
+        assertFalse(err.toString(StandardCharsets.UTF_8).contains(approverPassword));
         assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("agent-batch: created the local user "
                 + "agent-batch-local"), err.toString());
         assertFalse(err.toString(StandardCharsets.UTF_8).contains(credentials.password()),

@@ -8,10 +8,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
 
 class TranscriptPrinterTest {
 
@@ -60,6 +59,18 @@ class TranscriptPrinterTest {
                       Freed 9 MB.
                       Kept current.log.
                 """, print(SAMPLE, 0));
+    }
+
+    @Test
+    void aGatedCallsResultSaysWhoDecided() {
+        String out = print("""
+                {"taskId": 3, "messages": [
+                  {"iteration": 1, "seq": 1, "role": "tool", "content": "{\\"denied\\":true}", "toolCallId": "call_1",
+                   "toolName": "clean_logs", "decision": {"outcome": "DENIED", "decidedBy": "bob",
+                   "decidedAt": "not a time", "reason": "keep them"}}
+                ]}
+                """, 0);
+        assertTrue(out.contains("  <- clean_logs [call_1] [DENIED by bob at not a time: keep them]: {\"denied\":true}"), out);
     }
 
     @Test

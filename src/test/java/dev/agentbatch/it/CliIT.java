@@ -249,6 +249,50 @@ class CliIT extends IntegrationTestBase {
         assertTrue(r.stdoutLines().stream().anyMatch(l -> l.contains(" *") && l.contains(" yes ")), "this node, alive: " + r);
     }
 
+    /**
+     * The approval gate from a scheduler's shell: {@code submit --approval} and {@code --wait} (whose progress says
+     * what the task waits for), {@code approvals}, then {@code approve} as an approver: exit 0 when recorded, 3 when
+     * there is nothing (more) to decide or the user may not; {@code deny} needs a reason.
+     */
+    @Test
+    void approvalsAreListedAndDecidedFromTheCommandLine() {
+        // given: a task whose clean_logs needs an approval, submitted and followed with a short --wait
+        String scenario = scenario("cli-approval");
+        MODEL.scriptSimple(scenario, Reply.tools("clean_logs", "{\"olderThanDays\":30}"), Reply.answer("Cleaned."));
+        Map<String, String> submitter = Map.of("AGENT_BATCH_USER", TestUsers.SUBMITTER,
+                "AGENT_BATCH_PASSWORD", TestUsers.password(TestUsers.SUBMITTER));
+        Map<String, String> approver = Map.of("AGENT_BATCH_USER", TestUsers.APPROVER,
+                "AGENT_BATCH_PASSWORD", TestUsers.password(TestUsers.APPROVER));
+        Result waited = run(submitter, "submit", "Clean [scenario:" + scenario + "]", "--approval", "clean_logs", "--wait",
+                "--timeout", "PT8S");
+        assertEquals(5, waited.exit(), "--wait keeps waiting for the approval, then times out: " + waited);
+        assertTrue(waited.stdout().contains("AWAITING_APPROVAL") && waited.stdout().contains("waiting for approval of clean_logs (call_1)"),
+                waited.toString());
+        long id = idIn(waited.stdoutLines().stream().filter(l -> l.startsWith("task ")).findFirst().orElseThrow());
+
+        // when / then: listed…
+        Result listed = run("approvals");
+        assertEquals(0, listed.exit(), listed.toString());
+        assertTrue(listed.stdoutLines().stream().anyMatch(l -> l.startsWith(id + " ") && l.contains("call_1")
+                && l.contains("clean_logs") && l.contains(TestUsers.SUBMITTER)), listed.toString());
+        assertTrue(listed.stdout().contains("arguments: {\"olderThanDays\":30}"), listed.toString());
+        // …the submitter may not decide (no approver role), a denial without a reason is refused…
+        assertEquals(3, run(submitter, "approve", Long.toString(id), "call_1").exit());
+        Result noReason = run(approver, "deny", Long.toString(id), "call_1");
+        assertEquals(3, noReason.exit(), noReason.toString());
+        assertTrue(noReason.stderr().contains("--reason"), noReason.toString());
+        // …an approver approves: exit 0, and the task finishes
+        Result approved = run(approver, "approve", Long.toString(id), "call_1", "--reason", "fine");
+        assertEquals(0, approved.exit(), approved.toString());
+        assertTrue(approved.stdout().startsWith("approved clean_logs (call_1) of task " + id + " as " + TestUsers.APPROVER),
+                approved.toString());
+        // …and a second decision has nothing to decide: exit 3, saying who decided
+        Result again = run(approver, "approve", Long.toString(id), "call_1");
+        assertEquals(3, again.exit(), again.toString());
+        assertTrue(again.stderr().contains("already decided"), again.toString());
+        assertEquals("COMPLETED", API.awaitTermination(id, Duration.ofSeconds(60)).path("state").asText());
+    }
+
     private Result run(String... args) {
         return run(Map.of(), args);
     }

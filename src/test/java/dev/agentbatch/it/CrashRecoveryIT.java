@@ -13,9 +13,8 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.StreamSupport;
 
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
 
 import dev.agentbatch.it.FakeOpenAiServer.Reply;
 
@@ -190,6 +189,45 @@ abstract class CrashRecoveryIT {
         assertTrue(!toolMessage.path("inDoubt").asBoolean(), "a COMPLETED row is not in doubt: " + toolMessage);
         assertContiguous(api, id, 2);
         assertExecutions(id, 2);
+    }
+
+    @Test
+    void killRightAfterAnApprovalRunsTheApprovedCallExactlyOnceAfterTheReboot() {
+        // given: a gated POST; the JVM halts right after the approval commits, before the task runs again
+        String scenario = "approval-crash-" + UUID.randomUUID().toString().substring(0, 8);
+        String path = "/approved/" + scenario;
+        MODEL.scriptSimple(scenario,
+                Reply.tools("http_request", "{\"method\":\"POST\",\"url\":\"" + EffectTarget.baseUrl() + path + "\",\"body\":\"{}\"}"),
+                Reply.answer("Deployed."));
+        long id = api.submit(Map.of("input", "Deploy it [scenario:" + scenario + "] [fault:halt-after-decision]",
+                "approvalRequired", List.of("http_request:!GET+HEAD")));
+        api.awaitState(id, "AWAITING_APPROVAL", Duration.ofSeconds(60));
+        assertEquals(0, target.rawCount(path), "nothing runs before the approval");
+        String callId = api.task(id).path("awaiting").get(0).path("toolCallId").asText();
+
+        // when: an approver approves; the server dies answering, and boots again
+        try {
+            server.api(TestUsers.APPROVER).post("/tasks/" + id + "/approvals/" + callId, Map.of("decision", "approve"));
+        } catch (RuntimeException e) {
+            // the JVM halted before it answered
+        }
+        server.awaitExit(Duration.ofSeconds(60));
+        server.start();
+        JsonNode task = api.awaitTermination(id, Duration.ofSeconds(90));
+
+        // then: the decision survived, and the approved call ran exactly once, as it was shown, with its key
+        assertEquals("COMPLETED", task.path("state").asText(), task.toString());
+        assertEquals(1, target.rawCount(path), "the approved call ran exactly once");
+        assertEquals(List.of("agent-task-" + id + "-it-1-" + callId), target.requests(path).stream()
+                .map(EffectTarget.Request::key).toList());
+        assertEquals(List.of(1, 2), iterationsCalled(scenario), "the gated turn was replayed, not paid again");
+        Map<String, Object> ledger = query("select APPROVAL, DECIDED_BY, ATTEMPTS, STATE from AGENT_TOOL_LEDGER"
+                + " where TASK_ID = ?", id).get(0);
+        assertEquals("APPROVED", ledger.get("APPROVAL"));
+        assertEquals(TestUsers.APPROVER, ledger.get("DECIDED_BY"));
+        assertEquals("COMPLETED", ledger.get("STATE"));
+        assertEquals(1, ((Number) ledger.get("ATTEMPTS")).intValue());
+        assertContiguous(api, id, 2);
     }
 
     @Test

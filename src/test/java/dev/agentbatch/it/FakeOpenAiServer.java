@@ -56,6 +56,9 @@ public final class FakeOpenAiServer {
      */
     public record Reply(int status, String body, long delayMs, java.util.concurrent.CountDownLatch gate) {
 
+        /** In an answer's text: replaced by the content of the last tool message of the request. */
+        public static final String LAST_TOOL_RESULT = "{{lastToolResult}}";
+
         public Reply(int status, String body, long delayMs) {
             this(status, body, delayMs, null);
         }
@@ -71,6 +74,14 @@ public final class FakeOpenAiServer {
                 calls.add(new String[] {nameThenArguments[i], nameThenArguments[i + 1]});
             }
             return completion(null, calls, 20, 10);
+        }
+
+        /**
+         * A final answer that quotes the last tool result the model received: {@code text} with
+         * {@value #LAST_TOOL_RESULT} replaced by it, as a model that reads its tool results would.
+         */
+        public static Reply answerQuotingLastToolResult(String text) {
+            return answer(text);
         }
 
         public static Reply status(int status) {
@@ -230,6 +241,15 @@ public final class FakeOpenAiServer {
             }
             if (reply.gate() != null) {
                 reply.gate().await(120, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            if (reply.body().contains(Reply.LAST_TOOL_RESULT)) {
+                String last = "";
+                for (JsonNode m : request.path("messages")) {
+                    last = "tool".equals(m.path("role").asText()) ? m.path("content").asText() : last;
+                }
+                String quoted = JSON.writeValueAsString(last);
+                reply = new Reply(reply.status(), reply.body().replace(Reply.LAST_TOOL_RESULT,
+                        quoted.substring(1, quoted.length() - 1)), 0);
             }
             send(exchange, reply);
         } catch (InterruptedException e) {

@@ -177,6 +177,29 @@ class MultiNodeIT {
     }
 
     @Test
+    @Order(2)
+    void aDecisionOnEitherNodeResumesAGatedTaskOnWhicheverNodeClaimsIt() {
+        // given: a gated call that waits, asked by whichever node ran the task
+        String scenario = "gate-" + UUID.randomUUID().toString().substring(0, 8);
+        MODEL.scriptSimple(scenario, Reply.tools("check_disk", "{}"), Reply.answer("checked"));
+        long id = a.api().submit(Map.of("input", "Gate [scenario:" + scenario + "]", "approvalRequired", List.of("check_disk")));
+        JsonNode waiting = a.api().await(id, t -> "AWAITING_APPROVAL".equals(t.path("state").asText()), "to wait", LONG);
+        ServerProcess other = "node-a".equals(waiting.path("node").asText()) ? b : a;
+        String call = waiting.path("awaiting").get(0).path("toolCallId").asText();
+
+        // when: the other node's API approves it
+        AgentBatchApi.Reply approved = other.api(TestUsers.APPROVER).post("/tasks/" + id + "/approvals/" + call,
+                Map.of("decision", "approve"));
+        assertEquals(200, approved.status(), String.valueOf(approved.body()));
+
+        // then: either node takes it from the queue and finishes it; a second decision, on the first node, is refused
+        JsonNode done = other.api().await(id, t -> "COMPLETED".equals(t.path("state").asText()), "to complete", LONG);
+        assertEquals(2, done.path("iterations").asInt(), done.toString());
+        assertEquals(409, (other == a ? b : a).api(TestUsers.APPROVER).post("/tasks/" + id + "/approvals/" + call,
+                Map.of("decision", "deny", "reason", "late")).status());
+    }
+
+    @Test
     @Order(3)
     void aDatabaseRestartLosesNothing() throws Exception {
         // given: five tasks of six iterations, running

@@ -69,6 +69,9 @@ class SecurityIT extends IntegrationTestBase {
             new Expected("POST", "/tasks/{id}/restart", 401, 403, 403, 403, 202, 403),
             new Expected("POST", "/tasks/{id}/stop", 401, 403, 403, 403, OK, 403),
             new Expected("POST", "/ops/purge", 401, 403, 403, 403, 202, 403),
+            new Expected("GET", "/approvals", 401, 403, 200, 200, 200, 200),
+            // only an approver decides (here: a call that does not exist, so 404 once the role check passed)
+            new Expected("POST", "/tasks/{id}/approvals/{toolCallId}", 401, 403, 403, 403, 403, 404),
             new Expected("GET", "/ops/executions/{id}", 401, 403, 200, 200, 200, 200));
 
     @Test
@@ -82,7 +85,7 @@ class SecurityIT extends IntegrationTestBase {
             for (int c = 0; c < CALLERS.length; c++) {
                 String caller = CALLERS[c];
                 long task = endpoint.path().contains("{id}") ? failedTaskOf(TestUsers.ADMIN) : 0;
-                String path = endpoint.path().replace("{id}", Long.toString(
+                String path = endpoint.path().replace("{toolCallId}", "call_none").replace("{id}", Long.toString(
                         endpoint.path().startsWith("/ops/executions") ? API.task(task).path("executionId").asLong() : task));
                 HttpResponse<String> response = call(caller, endpoint.method(), path);
                 int expected = endpoint.statuses()[c];
@@ -286,6 +289,9 @@ class SecurityIT extends IntegrationTestBase {
         }
         if (path.startsWith("/demo-model")) {
             return "{\"model\":\"offline-demo\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        }
+        if (path.contains("/approvals/")) {
+            return "{\"decision\":\"approve\"}";
         }
         if (path.equals("/ops/purge")) {
             return "{\"retentionDays\":30}";

@@ -1,13 +1,15 @@
 package dev.agentbatch.loop;
 
-import dev.agentbatch.task.ExitStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
+
+import dev.agentbatch.task.ExitStatus;
 
 class LimitsTest {
 
@@ -59,5 +61,14 @@ class LimitsTest {
         assertEquals(T0.plusSeconds(30), limits.check(1, 0, 0, T0.plusSeconds(5)), "the run ends before the iteration would");
         assertEquals(ExitStatus.DEADLINE_EXCEEDED,
                 assertThrows(AgentFailure.class, () -> limits.check(2, 0, 0, T0.plusSeconds(30))).exitStatus());
+    }
+
+    @Test
+    void theTimeSpentWaitingForApprovalsDoesNotCountAgainstTheRunDeadline() {
+        Limits limits = Limits.of("20", null, "PT30S", "120", null, T0).excludingApprovalWait(java.time.Duration.ofMinutes(10));
+        assertEquals(T0.plusSeconds(630), limits.check(2, 0, 0, T0.plusSeconds(600)), "ten minutes of waiting are added");
+        AgentFailure failure = assertThrows(AgentFailure.class, () -> limits.check(3, 0, 0, T0.plusSeconds(630)));
+        assertEquals(ExitStatus.DEADLINE_EXCEEDED, failure.exitStatus());
+        assertTrue(failure.getMessage().contains("not counting PT10M spent waiting for approvals"), failure.getMessage());
     }
 }

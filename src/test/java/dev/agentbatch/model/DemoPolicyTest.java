@@ -3,9 +3,8 @@ package dev.agentbatch.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
 
 /** The offline demo model plays the seed: check_disk, then clean_logs, then an answer that says it is the demo. */
 class DemoPolicyTest {
@@ -32,6 +31,17 @@ class DemoPolicyTest {
         assertTrue(third.isFinalAnswer());
         assertTrue(third.content().startsWith("[offline demo model]"));
         assertTrue(third.content().contains("deleted 3 log file(s) older than 7 days, freeing 3.0 MB"), third.content());
+    }
+
+    @Test
+    void aDeniedCleanupIsReportedNotClaimed() throws Exception {
+        ChatMessage answer = DemoPolicy.decide(JSON.readTree("{" + TOOLS + ",\"messages\":[{\"role\":\"user\",\"content\":\"fix\"},"
+                + "{\"role\":\"assistant\",\"tool_calls\":[{\"id\":\"c2\",\"function\":{\"name\":\"clean_logs\",\"arguments\":\"{}\"}}]},"
+                + "{\"role\":\"tool\",\"tool_call_id\":\"c2\",\"content\":\"{\\\"denied\\\":true,\\\"decidedBy\\\":\\\"bob\\\","
+                + "\\\"reason\\\":\\\"keep them for the audit\\\"}\"}]}"));
+        assertTrue(answer.isFinalAnswer());
+        assertTrue(answer.content().contains("did not delete anything"), answer.content());
+        assertTrue(answer.content().contains("denied by bob (reason: keep them for the audit)"), answer.content());
     }
 
     @Test

@@ -31,9 +31,24 @@ class TaskStateTest {
         for (TaskState next : TaskState.values()) {
             assertFalse(TaskState.COMPLETED.canMoveTo(next), "COMPLETED → " + next);
         }
-        assertFalse(TaskState.RUNNING.canMoveTo(TaskState.RESTART_PENDING));
+        assertFalse(TaskState.RUNNING.canMoveTo(TaskState.PENDING));
         assertFalse(TaskState.CARRIABLE.contains(TaskState.PENDING));
         assertFalse(TaskState.CARRIABLE.contains(TaskState.COMPLETED));
+    }
+
+    @Test
+    void aTaskAwaitingApprovalGoesBackToTheQueueOrIsStoppedAndNothingElse() {
+        assertTrue(TaskState.RUNNING.canMoveTo(TaskState.AWAITING_APPROVAL));
+        assertTrue(TaskState.AWAITING_APPROVAL.canMoveTo(TaskState.RESTART_PENDING), "every gated call decided");
+        assertTrue(TaskState.RUNNING.canMoveTo(TaskState.RESTART_PENDING), "decided while the execution was stopping");
+        assertTrue(TaskState.AWAITING_APPROVAL.canMoveTo(TaskState.STOPPED), "a stop ends the wait");
+        assertTrue(TaskState.AWAITING_APPROVAL.canMoveTo(TaskState.RUNNING), "jboss-cli restart-job: it stops at the gate again");
+        assertFalse(TaskState.AWAITING_APPROVAL.canMoveTo(TaskState.COMPLETED));
+        assertFalse(TaskState.AWAITING_APPROVAL.canMoveTo(TaskState.FAILED));
+        assertFalse(TaskState.AWAITING_APPROVAL.isTerminal());
+        assertFalse(TaskState.AWAITING_APPROVAL.isQueued(), "it holds no slot and is not in the queue");
+        assertEquals(new ExecutionOutcome(TaskState.AWAITING_APPROVAL, "AWAITING_APPROVAL", false),
+                ExecutionOutcome.of(BatchStatus.STOPPED, "AWAITING_APPROVAL"));
     }
 
     @Test
