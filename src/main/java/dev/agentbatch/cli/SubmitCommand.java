@@ -39,6 +39,10 @@ final class SubmitCommand extends TaskCommand {
             description = "how long a gated call waits for a decision before it is denied, e.g. PT4H")
     Duration approvalTimeout;
 
+    @Option(names = "--context-tokens", paramLabel = "N", converter = Values.PositiveLong.class,
+            description = "the model's context in tokens: longer conversations are trimmed in the request")
+    Long contextTokens;
+
     @Option(names = "--key", paramLabel = "K", converter = Values.NonBlank.class,
             description = "Idempotency-Key: resubmitting the same body returns the same task")
     String key;
@@ -59,6 +63,7 @@ final class SubmitCommand extends TaskCommand {
         putIfSet(body, "tools", toolList());
         putIfSet(body, "approvalRequired", approvalRules());
         putIfSet(body, "approvalTimeout", approvalTimeout == null ? null : approvalTimeout.toString());
+        putIfSet(body, "contextTokens", contextTokens);
         JsonNode task = api().submit(body, key);
         long id = idOf(task);
         if (!wait.waiting()) {

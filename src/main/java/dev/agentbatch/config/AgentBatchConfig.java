@@ -122,6 +122,11 @@ public class AgentBatchConfig {
         return value.equalsIgnoreCase("none") ? Optional.empty() : Optional.of(value);
     }
 
+    /** How much of a response body http_request hands the model (characters; the rest is cut). */
+    public int toolResultMaxChars() {
+        return get("AGENT_BATCH_TOOL_RESULT_MAX_CHARS").map(Integer::parseInt).orElse(4000);
+    }
+
     /** How long task events are kept for followers that reconnect (SSE Last-Event-ID); purged by agent-purge. */
     public Duration eventRetention() {
         return get("AGENT_BATCH_EVENT_RETENTION").map(Duration::parse).orElse(Duration.ofDays(1));

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
+import dev.agentbatch.model.ChatMessage;
 import dev.agentbatch.model.ModelTurn;
 
 /**
@@ -13,9 +14,12 @@ import dev.agentbatch.model.ModelTurn;
  * @param allowedTools the task's allow-list, null for every tool
  * @param startedNanos {@link System#nanoTime()} when the iteration began
  * @param gated the ids of the calls that needed an approval, every one of them decided
+ * @param written filled by the writer with the messages it appended to the transcript: once the chunk committed, the
+ *                reader adds them to the conversation it keeps instead of reading it all back
  */
 public record AgentTurn(long taskId, long executionId, int epoch, int iteration, ModelTurn model, boolean replayed,
-                        Instant deadline, List<String> allowedTools, long startedNanos, Set<String> gated) {
+                        Instant deadline, List<String> allowedTools, long startedNanos, Set<String> gated,
+                        List<ChatMessage> written) {
 
     /** Whether the call needed a person's approval (it was decided before the turn was read: approved or denied). */
     public boolean isGated(String toolCallId) {

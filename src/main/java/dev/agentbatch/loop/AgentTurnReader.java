@@ -3,10 +3,10 @@ package dev.agentbatch.loop;
 import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -21,7 +21,6 @@ import dev.agentbatch.model.ToolCall;
 import dev.agentbatch.ops.AgentMetrics;
 import dev.agentbatch.task.AgentTask;
 import dev.agentbatch.task.ExitStatus;
-import dev.agentbatch.task.TaskMessage;
 import dev.agentbatch.task.TaskStore;
 import dev.agentbatch.task.UniqueViolation;
 import dev.agentbatch.tools.ToolCallRecord;
@@ -83,17 +82,42 @@ public class AgentTurnReader extends AbstractItemReader {
     @Inject
     @BatchProperty
     String toolFailureLimit;
+    @Inject
+    @BatchProperty
+    String contextTokens;
+    @Inject
+    @BatchProperty
+    String contextReserveTokens;
+    @Inject
+    @BatchProperty
+    String contextKeepIterations;
 
     private long id;
     private int lastRead;
     private int epoch;
     private Limits limits;
     private ApprovalPolicy policy;
+    /** The conversation as committed up to iteration {@link #conversationAt}; null: read it from the transcript. */
+    private List<ChatMessage> conversation;
+    private int conversationAt;
+    /** The item returned last: once its chunk committed, its written messages extend {@link #conversation}. */
+    private AgentTurn lastTurn;
+    /** Answers journaled by an earlier execution and not replayed yet, by iteration (read when the loop opens). */
+    private Map<Integer, ModelTurn> journaled = Map.of();
     /** An answer received but not yet journaled (the journal's write failed): kept so that a retry does not pay again. */
     private Answer unjournaled;
 
-    /** A model answer as received, with how long it took. */
-    private record Answer(int iteration, ModelTurn turn, long latencyMs) {
+    private ContextWindow window;
+    /** The model's count of the last request's tokens, and that request's characters (0: none since the loop opened). */
+    private long lastPromptTokens;
+    private long lastPromptChars;
+
+    /**
+     * A model answer as received, with how long it took.
+     *
+     * @param contextTrimmed what its request left out to fit the model's context, or null
+     */
+    private record Answer(int iteration, ModelTurn turn, long latencyMs, String contextTrimmed) {
     }
 
     @Override
@@ -104,6 +128,9 @@ public class AgentTurnReader extends AbstractItemReader {
             epoch = task.epoch; // the epoch this execution took in beforeJob; a reopen after a rollback keeps it
         }
         lastRead = task.iterations;
+        conversation = null;
+        lastTurn = null;
+        journaled = journal.after(id, lastRead);
         if (checkpoint instanceof AgentCheckpoint cp && cp.iterations() != task.iterations) {
             LOG.warning(() -> prefix() + "checkpoint says " + cp.iterations() + " iterations, the task "
                     + task.iterations + "; the task's committed transcript wins");
@@ -111,6 +138,9 @@ public class AgentTurnReader extends AbstractItemReader {
         limits = Limits.of(maxIterations, budgetTokens, deadline, iterationTimeoutSeconds, toolFailureLimit, task.startedAt)
                 .excludingApprovalWait(approvals.waited(id));
         policy = ApprovalPolicy.stored(task.approvalRequired);
+        window = ContextWindow.of(contextTokens, contextReserveTokens, contextKeepIterations);
+        lastPromptTokens = 0;
+        lastPromptChars = 0;
         LOG.info(() -> prefix() + "agent loop opened at iteration " + lastRead + " (epoch " + epoch + ", " + limits + ")");
     }
 
@@ -134,8 +164,7 @@ public class AgentTurnReader extends AbstractItemReader {
             BatchRuntime.getJobOperator().stop(jobContext.getExecutionId());
             return null;
         }
-        List<TaskMessage> rows = tasks.messagesOutsideTransaction(id);
-        List<ChatMessage> conversation = TaskStore.conversation(rows);
+        List<ChatMessage> conversation = conversation(task.iterations);
         ChatMessage last = conversation.get(conversation.size() - 1);
         if (last.isFinalAnswer()) {
             return null;
@@ -143,11 +172,11 @@ public class AgentTurnReader extends AbstractItemReader {
         Instant deadlineAt = limits.check(next, task.totalTokens(), task.toolFailures, iterationStart);
         List<String> allowList = task.tools == null ? null : Arrays.asList(task.tools.split(","));
 
-        Optional<ModelTurn> journaled = journal.find(id, next);
-        boolean replayed = journaled.isPresent();
+        ModelTurn fromJournal = journaled.remove(next);
+        boolean replayed = fromJournal != null;
         ModelTurn turn;
         if (replayed) {
-            turn = journaled.get();
+            turn = fromJournal;
             metrics.modelCall("replayed", null);
             LOG.info(() -> prefix() + "iteration " + next + ": replaying the journaled model answer (not paid again)");
         } else if (unjournaled != null && unjournaled.iteration() == next) {
@@ -160,8 +189,29 @@ public class AgentTurnReader extends AbstractItemReader {
             return null;
         }
         lastRead = next;
-        return new AgentTurn(id, jobContext.getExecutionId(), epoch, next, turn, replayed,
-                deadlineAt, allowList, startedNanos, gated.stream().map(ToolCall::id).collect(Collectors.toUnmodifiableSet()));
+        lastTurn = new AgentTurn(id, jobContext.getExecutionId(), epoch, next, turn, replayed, deadlineAt, allowList,
+                startedNanos, gated.stream().map(ToolCall::id).collect(Collectors.toUnmodifiableSet()), new ArrayList<>());
+        return lastTurn;
+    }
+
+    /**
+     * The conversation as committed, kept between chunks: the messages the last chunk committed are added to it, and it
+     * is read back from the transcript only when it cannot be trusted (the loop just opened, after a rollback or a
+     * restart, or the task's committed iteration is not the one this reader kept), so an iteration costs the same at
+     * iteration 200 as at iteration 1.
+     */
+    private List<ChatMessage> conversation(int committedIterations) {
+        if (lastTurn != null && conversation != null && conversationAt == lastTurn.iteration() - 1
+                && committedIterations == lastTurn.iteration() && !lastTurn.written().isEmpty()) {
+            conversation.addAll(lastTurn.written());
+            conversationAt = lastTurn.iteration();
+        }
+        lastTurn = null;
+        if (conversation == null || conversationAt != committedIterations) {
+            conversation = new ArrayList<>(TaskStore.conversation(tasks.messagesOutsideTransaction(id)));
+            conversationAt = committedIterations;
+        }
+        return conversation;
     }
 
     /**
@@ -199,16 +249,59 @@ public class AgentTurnReader extends AbstractItemReader {
         return true;
     }
 
+    /**
+     * Asks the model, with the conversation fitted to its context (see {@link ContextWindow}). When the model still
+     * refuses the request as too long, the conversation is fitted to half the window and sent once more, and the rest
+     * of this execution keeps to the half.
+     */
     private Answer ask(int iteration, List<ChatMessage> conversation, List<String> allowList, Instant deadlineAt) {
+        ContextWindow.Fit fit = window.fit(conversation, lastPromptTokens, lastPromptChars);
+        try {
+            return ask(iteration, fit, allowList, deadlineAt);
+        } catch (ContextRefused refused) {
+            ContextWindow.Fit half = window.halved().fit(conversation, 0, 0);
+            LOG.warning(() -> prefix() + "iteration " + iteration + ": the model refused a request of about "
+                    + fit.estimatedTokens() + " tokens as longer than its context; trying once more with about "
+                    + half.estimatedTokens() + " (" + half.describe() + ")");
+            try {
+                Answer answer = ask(iteration, half, allowList, deadlineAt);
+                window = window.halved(); // the model's real context is smaller than declared: keep to what it took
+                return answer;
+            } catch (ContextRefused again) {
+                throw new AgentFailure(ExitStatus.CONTEXT_LENGTH_EXCEEDED, "the model refused iteration " + iteration
+                        + "'s request as longer than its context, even trimmed to about " + half.estimatedTokens()
+                        + " tokens: " + FailureClassifier.describe(again.getCause()) + "; give the task a smaller"
+                        + " contextTokens or keep fewer iterations whole (contextKeepIterations)");
+            }
+        }
+    }
+
+    /** The model's context-length refusal, caught once to trim harder. */
+    private static final class ContextRefused extends RuntimeException {
+        ContextRefused(RuntimeException cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
+    }
+
+    private Answer ask(int iteration, ContextWindow.Fit fit, List<String> allowList, Instant deadlineAt) {
         Duration timeout = Duration.between(Instant.now(), deadlineAt);
         if (timeout.isNegative() || timeout.isZero()) {
             throw limits.deadlineFailure();
         }
+        if (fit.trimmed()) {
+            LOG.info(() -> prefix() + "iteration " + iteration + ": the conversation (about " + fit.estimatedTokens()
+                    + " tokens after trimming) is fitted to the model's context of " + window.contextTokens() + ": "
+                    + fit.describe());
+        }
         long start = System.nanoTime();
         ModelTurn turn;
         try {
-            turn = model.next(conversation, tools.specs(allowList), timeout);
+            turn = model.next(fit.messages(), tools.specs(allowList), timeout);
         } catch (RuntimeException e) {
+            if (FailureClassifier.isContextLengthError(e)) {
+                metrics.modelCall("permanent_error", null);
+                throw new ContextRefused(e);
+            }
             RuntimeException failure = limits.runDeadlinePassed(Instant.now())
                     ? limits.deadlineFailure() : FailureClassifier.classifyModelFailure(e);
             metrics.modelCall(failure instanceof TransientFailure ? "transient_error" : "permanent_error", null);
@@ -216,7 +309,9 @@ public class AgentTurnReader extends AbstractItemReader {
         }
         Duration latency = Duration.ofNanos(System.nanoTime() - start);
         metrics.modelCall("success", latency);
-        return new Answer(iteration, turn, latency.toMillis());
+        lastPromptTokens = turn.usage().promptTokens();
+        lastPromptChars = ContextWindow.chars(fit.messages());
+        return new Answer(iteration, turn, latency.toMillis(), fit.describe());
     }
 
     /**
@@ -228,7 +323,8 @@ public class AgentTurnReader extends AbstractItemReader {
         int iteration = answer.iteration();
         TurnValidator.validate(answer.turn(), iteration);
         try {
-            journal.record(id, iteration, jobContext.getExecutionId(), model.modelName(), answer.turn(), answer.latencyMs());
+            journal.record(id, iteration, jobContext.getExecutionId(), model.modelName(), answer.turn(), answer.latencyMs(),
+                    answer.contextTrimmed());
             unjournaled = null;
             return answer.turn();
         } catch (RuntimeException e) {

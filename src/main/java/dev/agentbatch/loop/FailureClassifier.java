@@ -1,6 +1,5 @@
 package dev.agentbatch.loop;
 
-import dev.agentbatch.task.ExitStatus;
 import java.util.List;
 
 import com.openai.errors.OpenAIInvalidDataException;
@@ -9,6 +8,7 @@ import com.openai.errors.OpenAIRetryableException;
 import com.openai.errors.OpenAIServiceException;
 
 import dev.agentbatch.model.MalformedModelResponse;
+import dev.agentbatch.task.ExitStatus;
 
 /**
  * Sorts what the model call threw into the failure taxonomy: transient (retried by the job's policy)
@@ -41,6 +41,22 @@ public final class FailureClassifier {
             return new AgentFailure(ExitStatus.MODEL_ERROR, "model answer is not a usable chat completion: " + describe(e));
         }
         return new AgentFailure(ExitStatus.MODEL_ERROR, "model call failed: " + e.getClass().getSimpleName() + ": " + describe(e));
+    }
+
+    /**
+     * The model refused the request as longer than its context: OpenAI's code {@code context_length_exceeded}, or the
+     * words other OpenAI-compatible servers use (vLLM "maximum context length", llama.cpp "context size").
+     */
+    public static boolean isContextLengthError(RuntimeException e) {
+        if (!(e instanceof OpenAIServiceException service) || service.statusCode() != 400) {
+            return false;
+        }
+        if (service.code().map("context_length_exceeded"::equals).orElse(false)) {
+            return true;
+        }
+        String message = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+        return message.contains("context length") || message.contains("context_length") || message.contains("context size")
+                || message.contains("context window");
     }
 
     static String describe(Throwable e) {

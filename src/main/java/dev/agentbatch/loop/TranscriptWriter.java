@@ -53,12 +53,14 @@ public class TranscriptWriter extends AbstractItemWriter {
         long tookMs = (System.nanoTime() - turn.startedNanos()) / 1_000_000;
         boolean written = recorder.record(new TurnRecorder.Iteration(turn.taskId(), turn.executionId(), turn.epoch(),
                 turn.iteration(), turn.model().message(), turn.replayed(), tookMs, turn.model().usage(), tools, inline,
-                failures));
+                failures, !turn.gated().isEmpty()));
         if (!written) {
             throw new AgentFailure(ExitStatus.FENCED, "execution " + turn.executionId() + " no longer owns task "
                     + turn.taskId() + " at epoch " + turn.epoch() + " and iteration " + (turn.iteration() - 1)
                     + ": a newer execution carries it; nothing written");
         }
+        turn.written().add(turn.model().message());
+        tools.forEach(t -> turn.written().add(t.message()));
         metrics.iteration(java.time.Duration.ofMillis(tookMs), turn.model().usage().promptTokens(),
                 turn.model().usage().completionTokens());
         int toolCalls = processed.outcomes().size();

@@ -1,8 +1,8 @@
 package dev.agentbatch.model;
 
-import java.time.Instant;
-
 import static dev.agentbatch.config.Columns.TEXT;
+
+import java.time.Instant;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -44,6 +44,10 @@ public class ModelCall {
 
     @Column(name = "COMPLETION_TOKENS", nullable = false)
     public long completionTokens;
+
+    /** What the request of this call left out to fit the model's context (null: nothing). */
+    @Column(name = "CONTEXT_TRIMMED", length = 400)
+    public String contextTrimmed;
 
     @Column(name = "LATENCY_MS", nullable = false)
     public long latencyMs;

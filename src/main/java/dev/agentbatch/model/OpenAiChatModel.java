@@ -29,25 +29,36 @@ public class OpenAiChatModel implements ChatModel {
     AgentBatchConfig config;
 
     private OpenAIClient client;
+    private okhttp3.OkHttpClient http;
     private String model;
 
     @PostConstruct
     void connect() {
         model = config.openAiModel();
         String baseUrl = config.openAiBaseUrl();
-        client = OpenAIOkHttpClient.builder()
-                .apiKey(config.openAiApiKey().orElse(AgentBatchConfig.DEMO_MODEL_NAME))
-                .baseUrl(baseUrl)
-                .maxRetries(config.openAiMaxRetries())
-                .build();
+        http = NoDelaySockets.okHttp();
+        client = client(http, baseUrl, config.openAiApiKey().orElse(AgentBatchConfig.DEMO_MODEL_NAME),
+                config.openAiMaxRetries());
         LOG.info(() -> "model " + model + " at " + baseUrl
                 + (config.usesDemoModel() ? " (no OPENAI_API_KEY: built-in offline demo model)" : ""));
+    }
+
+    /**
+     * An openai-java client on {@code http} (which it borrows: the caller closes it). openai-java still applies each
+     * request's timeout to its own copy of the OkHttp client.
+     */
+    public static OpenAIClient client(okhttp3.OkHttpClient http, String baseUrl, String apiKey, int maxRetries) {
+        return OpenAIOkHttpClient.builder().okHttpClient(http).apiKey(apiKey).baseUrl(baseUrl).maxRetries(maxRetries).build();
     }
 
     @PreDestroy
     void close() {
         if (client != null) {
             client.close();
+        }
+        if (http != null) {
+            http.dispatcher().executorService().shutdown();
+            http.connectionPool().evictAll();
         }
     }
 

@@ -179,6 +179,9 @@ public class TaskDispatcher {
         if (task.deadline != null) {
             p.setProperty("deadline", task.deadline);
         }
+        if (task.contextTokens != null) {
+            p.setProperty("contextTokens", task.contextTokens.toString());
+        }
         return p;
     }
 }

@@ -107,6 +107,10 @@ public class AgentTask {
     @Column(name = "APPROVAL_TIMEOUT", length = 40)
     public String approvalTimeout;
 
+    /** The model's context, in tokens, for this task (null: the job XML's default, contextTokens). */
+    @Column(name = "CONTEXT_TOKENS")
+    public Long contextTokens;
+
     /** The user who submitted it: the ownership rule of {@link dev.agentbatch.security.AccessPolicy}. */
     @Column(name = "SUBMITTED_BY", length = 200)
     public String submittedBy;

@@ -54,6 +54,8 @@ public final class ExitStatus {
      * AWAITING_APPROVAL. A restart of the execution (the queue's, or jboss-cli's) stops again while a call is undecided.
      */
     public static final String AWAITING_APPROVAL = "AWAITING_APPROVAL";
+    /** The model refused the request as longer than its context even after the conversation was trimmed to half. */
+    public static final String CONTEXT_LENGTH_EXCEEDED = "CONTEXT_LENGTH_EXCEEDED";
 
     private ExitStatus() {
     }

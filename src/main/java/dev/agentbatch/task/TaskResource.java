@@ -65,6 +65,8 @@ public class TaskResource {
     ExecutionRows executionRows;
     @Inject
     Approvals approvals;
+    @Inject
+    dev.agentbatch.model.ModelJournal journal;
 
     @Context
     UriInfo uri;
@@ -126,7 +128,8 @@ public class TaskResource {
     public TranscriptView transcript(@PathParam("id") long id) {
         service.find(id);
         faults.fail(FaultInjection.REST_ERROR, id);
-        return TranscriptView.of(id, store.messages(id), store.retries(id), approvals.decidedRows(id));
+        return TranscriptView.of(id, store.messages(id), store.retries(id), approvals.decidedRows(id),
+                journal.contextTrimmed(id));
     }
 
     @GET

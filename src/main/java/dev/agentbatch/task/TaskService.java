@@ -61,6 +61,7 @@ public class TaskService {
         task.tools = valid.tools() == null ? null : String.join(",", valid.tools());
         task.approvalRequired = String.join(",", valid.approvalRequired());
         task.approvalTimeout = valid.approvalTimeout();
+        task.contextTokens = valid.contextTokens();
         task.idempotencyKey = idempotencyKey;
         task.requestHash = hash;
         task.submittedBy = user;

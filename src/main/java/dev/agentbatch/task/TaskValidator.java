@@ -63,8 +63,11 @@ public class TaskValidator {
         if (approvalTimeout != null) {
             positiveDuration("approvalTimeout", approvalTimeout);
         }
+        if (r.contextTokens() != null && r.contextTokens() < 1024) {
+            throw ApiProblem.invalid("\"contextTokens\" is the model's context in tokens, at least 1024, got " + r.contextTokens());
+        }
         return new TaskRequest(r.input(), priority, r.deadline(), r.maxIterations(), toolList, r.budgetTokens(),
-                approvals.rules(), approvalTimeout);
+                approvals.rules(), approvalTimeout, r.contextTokens());
     }
 
     private static void positiveDuration(String field, String value) {

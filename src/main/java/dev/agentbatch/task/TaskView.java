@@ -10,7 +10,7 @@ public record TaskView(long id, TaskState state, String input, int priority, Str
                        String node, Instant createdAt, Instant updatedAt, Instant startedAt, Instant endedAt,
                        Usage usage, List<String> tools, String deadline, Long budgetTokens, int toolFailures, int epoch,
                        Instant queuedAt, String claimedBy, Instant claimedAt, Instant stopRequestedAt, String submittedBy,
-                       List<String> approvalRequired, String approvalTimeout, List<Awaiting> awaiting) {
+                       List<String> approvalRequired, String approvalTimeout, List<Awaiting> awaiting, Long contextTokens) {
 
     public record Usage(long promptTokens, long completionTokens, long totalTokens) {
     }
@@ -32,6 +32,6 @@ public record TaskView(long id, TaskState state, String input, int priority, Str
                 t.tools == null ? null : Arrays.asList(t.tools.split(",")), t.deadline, t.budgetTokens, t.toolFailures,
                 t.epoch, t.queuedAt, t.claimedBy, t.claimedAt, t.stopRequestedAt, t.submittedBy,
                 t.approvalRequired == null || t.approvalRequired.isBlank() ? List.of() : Arrays.asList(t.approvalRequired.split(",")),
-                t.approvalTimeout, awaiting);
+                t.approvalTimeout, awaiting, t.contextTokens);
     }
 }

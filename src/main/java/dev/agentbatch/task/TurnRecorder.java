@@ -37,10 +37,11 @@ public class TurnRecorder {
      *
      * @param replayed the model's answer came from the journal (not paid again)
      * @param ledgerRows finished ledger rows of calls that needed no ledger transactions of their own
+     * @param heldForApproval the turn waited at the approval gate: its calls were held as WAITING rows
      */
     public record Iteration(long taskId, long executionId, int epoch, int iteration, ChatMessage assistant,
                             boolean replayed, long durationMs, Usage usage, List<ToolMessage> tools,
-                            List<ToolCallRecord> ledgerRows, int toolFailures) {
+                            List<ToolCallRecord> ledgerRows, int toolFailures, boolean heldForApproval) {
     }
 
     /**
@@ -76,7 +77,7 @@ public class TurnRecorder {
             row.epoch = it.epoch();
             row.reused = tool.reused();
         }
-        if (!it.ledgerRows().isEmpty()) {
+        if (it.heldForApproval() && !it.ledgerRows().isEmpty()) {
             // calls of a turn that waited for an approval were held as WAITING rows; these replace them
             em.createQuery("delete from ToolCallRecord r where r.taskId = :t and r.iteration = :i and r.state = :waiting")
                     .setParameter("t", it.taskId()).setParameter("i", it.iteration())

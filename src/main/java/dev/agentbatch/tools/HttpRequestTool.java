@@ -28,7 +28,6 @@ import jakarta.inject.Inject;
 @ApplicationScoped
 public class HttpRequestTool implements AgentTool {
 
-    static final int MAX_BODY = 4000;
     static final Duration MAX_TIMEOUT = Duration.ofSeconds(60);
     private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD");
     /** Refused before it was applied: retried, not in doubt. */
@@ -102,7 +101,8 @@ public class HttpRequestTool implements AgentTool {
             String text = response.body() == null ? "" : response.body();
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("status", response.statusCode());
-            result.put("body", text.length() > MAX_BODY ? text.substring(0, MAX_BODY) + "…(truncated)" : text);
+            int max = config.toolResultMaxChars();
+            result.put("body", text.length() > max ? text.substring(0, max) + "…(truncated)" : text);
             return Json.write(result);
         } catch (HttpConnectTimeoutException | ConnectException e) {
             throw ToolFailure.transientFailure(method + " " + uri + " could not connect: " + e, e);

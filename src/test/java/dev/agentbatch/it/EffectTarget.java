@@ -42,6 +42,7 @@ public final class EffectTarget implements AutoCloseable {
     private final Map<String, Integer> refusalStatus = new ConcurrentHashMap<>();
     private final Map<String, Long> holds = new ConcurrentHashMap<>();
     private volatile String padding = "";
+    private final Map<String, String> paddings = new ConcurrentHashMap<>();
 
     public EffectTarget(int port) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 50);
@@ -73,6 +74,11 @@ public final class EffectTarget implements AutoCloseable {
     /** Makes every answer about {@code bytes} long (realistic tool results for benchmarks). */
     public void answerSize(int bytes) {
         padding = "x".repeat(Math.max(0, bytes - 60));
+    }
+
+    /** Makes the answers to {@code path} about {@code bytes} long (tool results of a test's own size). */
+    public void answerSize(String path, int bytes) {
+        paddings.put(path, "x".repeat(Math.max(0, bytes - 60)));
     }
 
     /** The first request to exactly {@code path} gets its answer only after {@code ms} (the effect is applied first). */
@@ -148,7 +154,8 @@ public final class EffectTarget implements AutoCloseable {
             if (hold != null) {
                 Thread.sleep(hold);
             }
-            byte[] body = ("{\"applied\":true,\"key\":\"" + key + "\",\"log\":\"" + padding + "\"}").getBytes(StandardCharsets.UTF_8);
+            byte[] body = ("{\"applied\":true,\"key\":\"" + key + "\",\"log\":\"" + paddings.getOrDefault(path, padding)
+                    + "\"}").getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, body.length);
             try (OutputStream out = exchange.getResponseBody()) {

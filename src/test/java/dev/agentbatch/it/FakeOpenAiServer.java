@@ -43,6 +43,8 @@ public final class FakeOpenAiServer {
     private final HttpServer server;
     private final Map<String, List<List<Reply>>> scripts = new ConcurrentHashMap<>();
     private final Map<String, List<Call>> calls = new ConcurrentHashMap<>();
+    private final Map<String, Integer> contextLimits = new ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> refused = new ConcurrentHashMap<>();
 
     /** One received request: which iteration it was for, and when. */
     public record Call(int iteration, long atMillis, JsonNode body) {
@@ -205,6 +207,17 @@ public final class FakeOpenAiServer {
         calls.put(scenario, Collections.synchronizedList(new ArrayList<>()));
     }
 
+    /** Requests of the scenario larger than {@code bytes} are refused as OpenAI refuses a context overflow (400). */
+    public void refuseRequestsOver(String scenario, int bytes) {
+        contextLimits.put(scenario, bytes);
+    }
+
+    /** How many requests of the scenario were refused as too long. */
+    public int refusedAsTooLong(String scenario) {
+        java.util.concurrent.atomic.AtomicInteger n = refused.get(scenario);
+        return n == null ? 0 : n.get();
+    }
+
     public List<Call> calls(String scenario) {
         synchronized (calls.get(scenario)) {
             return List.copyOf(calls.get(scenario));
@@ -214,10 +227,20 @@ public final class FakeOpenAiServer {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             JsonNode request;
+            byte[] raw;
             try (InputStream in = exchange.getRequestBody()) {
-                request = JSON.readTree(in);
+                raw = in.readAllBytes();
+                request = JSON.readTree(raw);
             }
             String scenario = scenarioOf(request);
+            Integer limit = scenario == null ? null : contextLimits.get(scenario);
+            if (limit != null && raw.length > limit) {
+                refused.computeIfAbsent(scenario, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+                send(exchange, Reply.raw(400, "{\"error\":{\"message\":\"This model's maximum context length is "
+                        + limit + " bytes; the request has " + raw.length + "\",\"type\":\"invalid_request_error\","
+                        + "\"param\":\"messages\",\"code\":\"context_length_exceeded\"}}"));
+                return;
+            }
             List<List<Reply>> script = scenario == null ? null : scripts.get(scenario);
             if (script == null) {
                 send(exchange, Reply.raw(400, "{\"error\":{\"message\":\"no scripted scenario in the request\"}}"));

@@ -13,11 +13,10 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.agentbatch.it.FakeOpenAiServer.Reply;
 
@@ -66,15 +65,19 @@ class QueueIT {
     }
 
     @Test
-    void theHighPriorityTaskRunsSecondBehindFiveLowOnes() {
-        // given: five low-priority tasks; the cap lets only the first one run
+    void theHighPriorityTaskRunsSecondBehindFiveLowOnes() throws Exception {
+        // given: five low-priority tasks; the cap lets only the first one run, and it runs until the test lets it go
+        CountDownLatch firstHeld = new CountDownLatch(1);
         List<Long> low = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            low.add(api.submit(Map.of("input", "low " + i + " [scenario:" + scripted("low", 2, 300) + "]", "priority", 1)));
+        low.add(api.submit(Map.of("input", "low 0 [scenario:" + heldScenario("low", firstHeld) + "]", "priority", 1)));
+        api.awaitState(low.get(0), "RUNNING", Duration.ofSeconds(60));
+        for (int i = 1; i < 5; i++) {
+            low.add(api.submit(Map.of("input", "low " + i + " [scenario:" + scripted("low", 2, 0) + "]", "priority", 1)));
         }
 
-        // when: an urgent task arrives
-        long high = api.submit(Map.of("input", "urgent [scenario:" + scripted("high", 2, 300) + "]", "priority", 9));
+        // when: an urgent task arrives while the slot is taken, and then the slot frees up
+        long high = api.submit(Map.of("input", "urgent [scenario:" + scripted("high", 2, 0) + "]", "priority", 9));
+        firstHeld.countDown();
         List<JsonNode> done = new ArrayList<>();
         for (long id : low) {
             done.add(api.awaitTermination(id, Duration.ofSeconds(120)));
@@ -90,7 +93,7 @@ class QueueIT {
     }
 
     @Test
-    void aPendingTaskIsCancelledWithoutStarting() {
+    void aPendingTaskIsCancelledWithoutStarting() throws Exception {
         // given: the only slot is taken
         long busy = api.submit(Map.of("input", "busy [scenario:" + scripted("busy", 4, 500) + "]"));
         api.awaitIterations(busy, 1, Duration.ofSeconds(60));
@@ -108,7 +111,7 @@ class QueueIT {
         assertEquals("CANCELLED", cancelled.path("exitStatus").asText());
         assertTrue(cancelled.path("executionId").isMissingNode() || cancelled.path("executionId").isNull(), cancelled.toString());
         api.awaitTermination(busy, Duration.ofSeconds(60));
-        AgentBatchApi.pause(1500); // a sweep or two: it must still not start
+        awaitSweeps(2); // the dispatcher looked at the queue twice since the slot freed: it must still not start
         assertEquals("STOPPED", api.task(waiting).path("state").asText());
         assertEquals(0, MODEL.calls(waitingScenario).size(), "a cancelled task never reaches the model");
     }
