@@ -7,12 +7,13 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 
 import dev.agentbatch.model.ChatMessage;
 import dev.agentbatch.model.MessageMapper;
 import dev.agentbatch.model.ModelTurn;
+import dev.agentbatch.model.NoDelaySockets;
+import dev.agentbatch.model.OpenAiChatModel;
 import dev.agentbatch.model.ToolCall;
 import dev.agentbatch.model.ToolSpec;
 import dev.agentbatch.tools.AgentTool;
@@ -29,12 +30,18 @@ final class PlainAgentLoop implements AutoCloseable {
     private final AgentTool tool;
 
     PlainAgentLoop(String baseUrl, AgentTool tool) {
-        this.client = OpenAIOkHttpClient.builder().apiKey("bench").baseUrl(baseUrl).maxRetries(0).build();
+        // the product's own client settings (TCP_NODELAY), so the two loops pay the same transport
+        this.client = OpenAiChatModel.client(NoDelaySockets.okHttp(), baseUrl, "bench", 0);
         this.tool = tool;
     }
 
     /** Runs one task to its final answer; returns the iterations it took. */
     int run(String input) throws Exception {
+        return run(input, new ArrayList<>());
+    }
+
+    /** The same, adding the {@link System#nanoTime()} at which each iteration ended to {@code iterationEnds}. */
+    int run(String input, List<Long> iterationEnds) throws Exception {
         List<ChatMessage> conversation = new ArrayList<>(List.of(ChatMessage.system("bench"), ChatMessage.user(input)));
         List<ToolSpec> specs = List.of(new ToolSpec(tool.name(), tool.description(), tool.parameters()));
         for (int iteration = 1; ; iteration++) {
@@ -42,6 +49,7 @@ final class PlainAgentLoop implements AutoCloseable {
                     .model("fake-model").messages(MessageMapper.toParams(conversation)).tools(MessageMapper.toTools(specs)).build()));
             conversation.add(turn.message());
             if (turn.message().isFinalAnswer()) {
+                iterationEnds.add(System.nanoTime());
                 return iteration;
             }
             for (ToolCall call : turn.message().toolCalls()) {
@@ -49,6 +57,7 @@ final class PlainAgentLoop implements AutoCloseable {
                         new ToolContext(0, iteration, call.id(), "plain", Instant.now().plus(Duration.ofMinutes(1))));
                 conversation.add(ChatMessage.tool(call.id(), call.name(), result));
             }
+            iterationEnds.add(System.nanoTime());
         }
     }
 

@@ -9,6 +9,15 @@ public final class PlainTools {
     private PlainTools() {
     }
 
+    /** http_request, allowed to call {@code hostAndPort} only, handing the model up to 25,000 characters of a body. */
+    public static AgentTool httpRequest(String hostAndPort) {
+        System.setProperty("AGENT_BATCH_HTTP_ALLOWED_HOSTS", hostAndPort);
+        System.setProperty("AGENT_BATCH_TOOL_RESULT_MAX_CHARS", "25000");
+        HttpRequestTool tool = new HttpRequestTool();
+        tool.config = new dev.agentbatch.config.AgentBatchConfig();
+        return tool;
+    }
+
     public static AgentTool checkDisk(Path workspaceRoot) throws IOException {
         Workspace workspace = new Workspace(workspaceRoot);
         CheckDiskTool tool = new CheckDiskTool();
