@@ -13,6 +13,7 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
+import org.hibernate.query.NativeQuery;
 
 /**
  * AGENT_EVENT: every task event, written in the transaction that made it true (so it exists if and only if that
@@ -40,6 +41,9 @@ public class EventLog {
     public void publish(TaskEvent e) {
         em.createNativeQuery("insert into AGENT_EVENT (TASK_ID, TYPE, STATE, ITERATION, JOB_EXECUTION_ID, EXIT_STATUS,"
                         + " TOKENS, NODE_ID, CREATED_AT) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
+                // a native statement with no query space flushes the whole persistence context first (the B1 profile's
+                // top frame); this one flushes only for a changed task, whose row lock must be taken before the insert
+                .unwrap(NativeQuery.class).addSynchronizedQuerySpace("AGENT_EVENT").addSynchronizedEntityClass(AgentTask.class)
                 .setParameter(1, e.taskId()).setParameter(2, e.type())
                 .setParameter(3, e.state() == null ? null : e.state().name()).setParameter(4, e.iteration())
                 .setParameter(5, e.executionId()).setParameter(6, e.exitStatus()).setParameter(7, e.totalTokens())

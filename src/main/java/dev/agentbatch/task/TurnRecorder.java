@@ -11,6 +11,8 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
+import org.hibernate.query.NativeQuery;
+import org.hibernate.type.StandardBasicTypes;
 
 /**
  * Commits one iteration inside the chunk transaction, fenced: the task must still be at the epoch the
@@ -50,15 +52,17 @@ public class TurnRecorder {
     @Transactional(Transactional.TxType.MANDATORY)
     public boolean record(Iteration it) {
         Instant now = Instant.now();
-        int updated = em.createQuery("update AgentTask t set t.iterations = :n,"
-                        + " t.promptTokens = t.promptTokens + :p, t.completionTokens = t.completionTokens + :c,"
-                        + " t.toolFailures = t.toolFailures + :f, t.result = :r, t.updatedAt = :now"
-                        + " where t.id = :id and t.epoch = :epoch and t.iterations = :prev")
-                .setParameter("n", it.iteration()).setParameter("p", it.usage().promptTokens())
-                .setParameter("c", it.usage().completionTokens()).setParameter("f", it.toolFailures())
-                .setParameter("r", it.assistant().isFinalAnswer() ? it.assistant().content() : null)
-                .setParameter("now", now).setParameter("id", it.taskId()).setParameter("epoch", it.epoch())
-                .setParameter("prev", it.iteration() - 1)
+        // native SQL, synchronized with AgentTask only: an HQL update is translated again on every execution, and a
+        // native statement without a query space flushes the whole persistence context (the profile's top frames)
+        int updated = em.createNativeQuery("update AGENT_TASK set ITERATIONS = ?1, PROMPT_TOKENS = PROMPT_TOKENS + ?2,"
+                        + " COMPLETION_TOKENS = COMPLETION_TOKENS + ?3, TOOL_FAILURES = TOOL_FAILURES + ?4, RESULT = ?5,"
+                        + " UPDATED_AT = ?6 where ID = ?7 and EPOCH = ?8 and ITERATIONS = ?9")
+                .unwrap(NativeQuery.class).addSynchronizedEntityClass(AgentTask.class)
+                .setParameter(1, it.iteration()).setParameter(2, it.usage().promptTokens())
+                .setParameter(3, it.usage().completionTokens()).setParameter(4, it.toolFailures())
+                .setParameter(5, it.assistant().isFinalAnswer() ? it.assistant().content() : null, StandardBasicTypes.STRING)
+                .setParameter(6, now).setParameter(7, it.taskId()).setParameter(8, it.epoch())
+                .setParameter(9, it.iteration() - 1)
                 .executeUpdate();
         if (updated != 1) {
             return false;
