@@ -72,6 +72,12 @@ final class Benchmarks {
     private final List<Long> lastBurst = new ArrayList<>();
     private long peakRss;
 
+    /** Adds a row of the table, and prints it at once, so a run that fails later still shows what it measured. */
+    private void row(String[] cells) {
+        rows.add(cells);
+        System.out.println("benchmark row: | " + String.join(" | ", cells) + " |");
+    }
+
     /** The rows a whole run writes: B1, B2, B8, one B3 per size, the default B3, B5, M, B6, and two B7 per node count. */
     int expectedRows() {
         return 3 + sizes.b3Tasks().length + 4 + 2 * (sizes.b7Nodes() - 1);
@@ -192,14 +198,14 @@ final class Benchmarks {
         }
         Stats p = Stats.of(plainMs);
         Stats d = Stats.of(durableMs);
-        rows.add(new String[] {"B1", "durable overhead per iteration, zero-latency model (" + sizes.b1Iterations() + " iterations)",
+        row(new String[] {"B1", "durable overhead per iteration, zero-latency model (" + sizes.b1Iterations() + " iterations)",
                 String.format(Locale.ROOT, "%.2f ms", d.median() - p.median()),
                 "durable " + d.format("ms/it") + "; plain " + p.format("ms/it") + "; 2 commits per iteration (journal, chunk)",
                 "≤ 2 ms", d.median() - p.median() <= 2 ? "met" : "missed"});
         Stats p2 = Stats.of(plain2);
         Stats d2 = Stats.of(durable2);
         double ratio = d2.median() / p2.median();
-        rows.add(new String[] {"B2", sizes.b2Iterations() + " iterations, " + sizes.b2LatencyMs() + " ms model: durable ÷ plain",
+        row(new String[] {"B2", sizes.b2Iterations() + " iterations, " + sizes.b2LatencyMs() + " ms model: durable ÷ plain",
                 String.format(Locale.ROOT, "%.3f", ratio), "durable " + d2.format("ms") + "; plain " + p2.format("ms"),
                 "≤ 1.01", ratio <= 1.01 ? "met" : "missed"});
     }
@@ -236,7 +242,7 @@ final class Benchmarks {
             }
         }
         Stats s = Stats.of(ratios);
-        rows.add(new String[] {"B8", "(durable − plain) per iteration at iterations " + (n - window + 1) + "–" + n
+        row(new String[] {"B8", "(durable − plain) per iteration at iterations " + (n - window + 1) + "–" + n
                 + " ÷ at iterations 2–" + (window + 1) + " (2 KB tool results)", String.format(Locale.ROOT, "%.2f", s.median()),
                 "overhead at the start " + Stats.of(startOverheads).format("ms") + "; at the end "
                         + Stats.of(endOverheads).format("ms"), "≤ 1.3", s.median() <= 1.3 ? "met" : "missed"});
@@ -273,7 +279,7 @@ final class Benchmarks {
                 Stats cpu = Stats.of(cpuPerIteration);
                 String target = n == 200 ? "≤ 1.10" : n >= 1000 ? "≤ 1 ms server CPU per iteration" : "—";
                 String verdict = n == 200 ? (s.median() <= 1.10 ? "met" : "missed") : n >= 1000 ? (cpu.median() <= 1.0 ? "met" : "missed") : "";
-                rows.add(new String[] {"B3", n + " tasks × 5 iterations, 200 ms model: wall ÷ ideal (" + setting + ")",
+                row(new String[] {"B3", n + " tasks × 5 iterations, 200 ms model: wall ÷ ideal (" + setting + ")",
                         String.format(Locale.ROOT, "%.2f", s.median()), s.format("×") + "; server CPU " + cpu.format("ms/iteration")
                                 + String.format(Locale.ROOT, "; %.0f iterations/s; H2 commit ceiling %.0f it/s (3 commits/it)",
                                 n * 5 / s.median(), h2Commits / 3), target, verdict});
@@ -289,7 +295,7 @@ final class Benchmarks {
     private void b3Default(AgentBatchApi api) {
         int n = mode == Mode.FULL ? 200 : 3;
         double wall = burst(api, n, 5, 200);
-        rows.add(new String[] {"B3", n + " tasks × 5 iterations, 200 ms model: wall ÷ ideal (default: cap 8, batch threads 64)",
+        row(new String[] {"B3", n + " tasks × 5 iterations, 200 ms model: wall ÷ ideal (default: cap 8, batch threads 64)",
                 String.format(Locale.ROOT, "%.2f", wall / 1000.0), String.format(Locale.ROOT, "%.0f ms", wall),
                 "(for comparison)", ""});
     }
@@ -339,7 +345,7 @@ final class Benchmarks {
         }
         double p50 = Stats.percentile(latencies, 50);
         double p99 = Stats.percentile(latencies, 99);
-        rows.add(new String[] {"B5", "dispatch latency on an idle node, submit → first model request (" + latencies.size() + " samples)",
+        row(new String[] {"B5", "dispatch latency on an idle node, submit → first model request (" + latencies.size() + " samples)",
                 String.format(Locale.ROOT, "p50 %.0f ms, p99 %.0f ms", p50, p99), "min " + Stats.of(latencies).min() + " ms",
                 "p50 ≤ 50 ms, p99 ≤ 200 ms", p50 <= 50 && p99 <= 200 ? "met" : "missed"});
     }
@@ -379,7 +385,7 @@ final class Benchmarks {
             peakRss = Math.max(peakRss, busyRss);
             double rssPerTask = (busyRss - idleRss) / 1024.0 / n;
             double heapPerTask = (busyHeap - idleHeap) / 1024.0 / n;
-            rows.add(new String[] {"M", "memory per running task, " + n + " tasks each holding a 20 KB conversation",
+            row(new String[] {"M", "memory per running task, " + n + " tasks each holding a 20 KB conversation",
                     String.format(Locale.ROOT, "%.0f KB resident", rssPerTask),
                     String.format(Locale.ROOT, "heap after full GC %.0f KB per task; resident %d MB idle, %d MB with the tasks",
                             heapPerTask, idleRss / 1048576, busyRss / 1048576),
@@ -442,7 +448,7 @@ final class Benchmarks {
             failures.add("B6: " + distinct + " distinct effects of " + n * 9 + " expected, " + wrong + " tasks with a wrong iteration count");
         }
         double ratio = recovered / reference.toMillis();
-        rows.add(new String[] {"B6", n + " tasks RUNNING at kill -9: boot → all committed a new iteration, ÷ cold boot",
+        row(new String[] {"B6", n + " tasks RUNNING at kill -9: boot → all committed a new iteration, ÷ cold boot",
                 String.format(Locale.ROOT, "%.2f", ratio),
                 String.format(Locale.ROOT, "%.0f ms vs cold boot %d ms (this boot %d ms, first boot %d ms); effects: %d requests, %d distinct keys, %d expected; %d tasks with a wrong iteration count",
                         recovered, reference.toMillis(), boot.toMillis(), firstBoot.toMillis(), raw, distinct, n * 9, wrong),
@@ -480,12 +486,12 @@ final class Benchmarks {
             for (int count = 2; count <= sizes.b7Nodes(); count++) {
                 double cap = capBound.get(1) / capBound.get(count);
                 double cpu = cpuBound.get(1) / cpuBound.get(count);
-                rows.add(new String[] {"B7", count + " nodes ÷ 1 node on one PostgreSQL, cap-bound: " + sizes.b7CapTasks()
+                row(new String[] {"B7", count + " nodes ÷ 1 node on one PostgreSQL, cap-bound: " + sizes.b7CapTasks()
                         + " tasks × 2 iterations, " + sizes.b7CapLatencyMs() + " ms model, cap " + B7_CAP + " per node",
                         String.format(Locale.ROOT, "%.2f × throughput", cap),
                         String.format(Locale.ROOT, "1 node %.0f ms, %d nodes %.0f ms; ideal %d ×", capBound.get(1), count,
                                 capBound.get(count), count), "≈ " + count + " ×", cap >= 0.9 * count ? "met" : "missed"});
-                rows.add(new String[] {"B7", count + " nodes ÷ 1 node on one PostgreSQL, CPU-bound: " + sizes.b7CpuTasks()
+                row(new String[] {"B7", count + " nodes ÷ 1 node on one PostgreSQL, CPU-bound: " + sizes.b7CpuTasks()
                         + " tasks × 5 iterations, zero-latency model", String.format(Locale.ROOT, "%.2f × throughput", cpu),
                         String.format(Locale.ROOT, "1 node %.0f ms, %d nodes %.0f ms (all nodes on the same %d cores)",
                                 cpuBound.get(1), count, cpuBound.get(count), CORES),

@@ -45,7 +45,7 @@ public final class EffectTarget implements AutoCloseable {
     private final Map<String, String> paddings = new ConcurrentHashMap<>();
 
     public EffectTarget(int port) throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 50);
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 2000);
         server.setExecutor(Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "effect-target");
             t.setDaemon(true);

@@ -150,7 +150,7 @@ public final class FakeOpenAiServer {
     }
 
     private FakeOpenAiServer(int port) throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 100);
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 2000);
         server.setExecutor(Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "fake-openai");
             t.setDaemon(true);
