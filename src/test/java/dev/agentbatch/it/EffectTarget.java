@@ -63,7 +63,6 @@ public final class EffectTarget implements AutoCloseable {
             } catch (IOException e) {
                 throw new IllegalStateException("cannot start the effect target", e);
             }
-            Runtime.getRuntime().addShutdownHook(new Thread(shared.server::stop));
         }
         return shared;
     }

@@ -165,7 +165,6 @@ public final class FakeOpenAiServer {
     public static synchronized FakeOpenAiServer shared() {
         if (shared == null) {
             shared = new FakeOpenAiServer(Integer.getInteger("it.fake-model.port", 18089));
-            Runtime.getRuntime().addShutdownHook(new Thread(shared.server::stop));
         }
         return shared;
     }
