@@ -3,7 +3,6 @@ package dev.agentbatch.it;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.matching;
-import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -25,7 +24,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ScenarioMappingBuilder;
-import com.github.tomakehurst.wiremock.common.Metadata;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
@@ -48,6 +46,7 @@ public final class FakeOpenAiServer {
     private final WireMockServer server;
     private final ChatCompletions tagger = new ChatCompletions();
     private final Map<UUID, Call> parsed = new ConcurrentHashMap<>();
+    private final Map<String, List<UUID>> stubs = new ConcurrentHashMap<>();
     private final AtomicInteger scripts = new AtomicInteger();
 
     /** One received request: which iteration it was for, and when. */
@@ -180,8 +179,12 @@ public final class FakeOpenAiServer {
      * earlier script and calls.
      */
     public void script(String scenario, List<List<Reply>> iterations) {
-        server.removeStubsByMetadata(matchingJsonPath("$.scenario", equalTo(scenario)));
-        server.removeServeEventsMatching(chatCalls(scenario).build());
+        List<UUID> ids = new ArrayList<>();
+        List<UUID> earlier = stubs.put(scenario, ids);
+        if (earlier != null) {
+            earlier.forEach(server::removeStub);
+            server.removeServeEventsMatching(chatCalls(scenario).build());
+        }
         tagger.scripted(scenario, iterations.size());
         String prefix = scenario + " #" + scripts.incrementAndGet(); // WireMock's scenarios are global
         for (int i = 0; i < iterations.size(); i++) {
@@ -191,7 +194,6 @@ public final class FakeOpenAiServer {
                 MappingBuilder stub = post(urlPathEqualTo(CHAT)).atPriority(5)
                         .withHeader(ChatCompletions.SCENARIO, equalTo(scenario))
                         .withHeader(ChatCompletions.STEP, equalTo(String.valueOf(i + 1)))
-                        .withMetadata(Metadata.metadata().attr("scenario", scenario))
                         .willReturn(json(reply.status(), reply.body()).withFixedDelay((int) reply.delayMs()));
                 if (replies.size() > 1) {
                     ScenarioMappingBuilder state = stub.inScenario(prefix + " iteration " + (i + 1))
@@ -199,6 +201,7 @@ public final class FakeOpenAiServer {
                     stub = attempt < replies.size() - 1 ? state.willSetStateTo("attempt " + (attempt + 2)) : state;
                 }
                 UUID id = server.stubFor(stub).getId();
+                ids.add(id);
                 if (reply.gate() != null) {
                     tagger.hold(id, reply.gate());
                 }
@@ -229,7 +232,6 @@ public final class FakeOpenAiServer {
         server.stubFor(post(urlPathEqualTo(CHAT)).atPriority(1)
                 .withHeader(ChatCompletions.SCENARIO, equalTo(scenario))
                 .withHeader(ChatCompletions.TOO_LONG, matching(".+"))
-                .withMetadata(Metadata.metadata().attr("scenario", scenario))
                 .willReturn(json(400, "{\"error\":{\"message\":\"This model's maximum context length is " + bytes
                         + " bytes; the request has {{request.headers." + ChatCompletions.TOO_LONG + "}}\","
                         + "\"type\":\"invalid_request_error\",\"param\":\"messages\",\"code\":\"context_length_exceeded\"}}")
