@@ -24,16 +24,16 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 /**
  * The part of {@link FakeOpenAiServer} that plain stubs cannot express, as one WireMock extension. As a request
  * filter it reads the chat request once and tags it with headers the stubs match on: the scenario named in the user
- * message, the iteration (1 + assistant messages), the scripted step that answers it, and whether it is over the
- * scenario's context limit. As a transformer it quotes the last tool result into a reply that asks for it. As a
+ * message and the scripted iteration that answers it go into the URL (so each call finds its stubs at once, see
+ * {@link UrlIndexedStubStore}), the iteration (1 + assistant messages) and whether the request is over the
+ * scenario's context limit into headers. As a transformer it quotes the last tool result into a reply that asks for it. As a
  * serve-event listener it holds a reply until the test opens its gate; it runs after WireMock journaled the request,
  * so a held call is already visible to the test.
  */
 final class ChatCompletions implements StubRequestFilterV2, ResponseDefinitionTransformerV2, ServeEventListener {
 
-    static final String SCENARIO = "X-Fake-Scenario";
+    static final String CHAT = "/v1/chat/completions";
     static final String ITERATION = "X-Fake-Iteration";
-    static final String STEP = "X-Fake-Step";
     static final String TOO_LONG = "X-Fake-Too-Long";
     static final String LAST_TOOL_RESULT = "{{lastToolResult}}";
     private static final Pattern SCENARIO_TAG = Pattern.compile("\\[scenario:([A-Za-z0-9_.-]+)]");
@@ -75,14 +75,15 @@ final class ChatCompletions implements StubRequestFilterV2, ResponseDefinitionTr
         for (JsonNode m : body.path("messages")) {
             iteration += "assistant".equals(m.path("role").asText()) ? 1 : 0;
         }
-        RequestWrapper.Builder tagged = RequestWrapper.create().addHeader(SCENARIO, scenario)
-                .addHeader(ITERATION, String.valueOf(iteration))
-                .addHeader(STEP, String.valueOf(Math.min(iteration, steps.getOrDefault(scenario, iteration))));
+        RequestWrapper.Builder tagged = RequestWrapper.create().addHeader(ITERATION, String.valueOf(iteration));
+        String step = String.valueOf(Math.min(iteration, steps.getOrDefault(scenario, iteration)));
         Integer limit = limits.get(scenario);
         if (limit != null && request.getBody().length > limit) {
             tagged.addHeader(TOO_LONG, String.valueOf(request.getBody().length));
+            step = "too-long";
         }
-        return RequestFilterAction.continueWith(tagged.wrap(request));
+        String path = url(scenario, step);
+        return RequestFilterAction.continueWith(tagged.transformAbsoluteUrl(u -> u.replace(CHAT, path)).wrap(request));
     }
 
     @Override
@@ -120,6 +121,11 @@ final class ChatCompletions implements StubRequestFilterV2, ResponseDefinitionTr
     @Override
     public boolean applyGlobally() {
         return true;
+    }
+
+    /** Where a tagged request goes: {@code step} is the scripted iteration that answers it, or "too-long". */
+    static String url(String scenario, String step) {
+        return CHAT + "/" + scenario + "/" + step;
     }
 
     private static String scenarioOf(JsonNode request) {

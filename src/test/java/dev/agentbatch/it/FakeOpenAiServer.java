@@ -1,11 +1,11 @@
 package dev.agentbatch.it;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlMatching;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -16,6 +16,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,7 +25,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ScenarioMappingBuilder;
-import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
@@ -32,14 +33,14 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
  * A fake LLM at the one process boundary we do not own: WireMock speaking the OpenAI chat-completions wire protocol
  * (tool calls included), scripted per scenario. A scenario is named in the task's input as {@code [scenario:NAME]};
  * the iteration a request is for is 1 + the number of assistant messages it carries, so the script is deterministic
- * whatever retries or restarts happen. {@link ChatCompletions} tags each request with both, and every scripted
- * reply is a stub matching those tags. Each iteration may list several replies (faults first, say): they are the
+ * whatever retries or restarts happen. {@link ChatCompletions} puts both in the request's URL, and every scripted
+ * reply is a stub of that URL. Each iteration may list several replies (faults first, say): they are the
  * states of a WireMock scenario, used in order, the last one repeating. Past the last scripted iteration, the last
  * one answers. What the model was asked is read back from WireMock's request journal.
  */
 public final class FakeOpenAiServer {
 
-    static final String CHAT = "/v1/chat/completions";
+    static final String CHAT = ChatCompletions.CHAT;
     static final ObjectMapper JSON = new ObjectMapper();
     private static FakeOpenAiServer shared;
 
@@ -154,9 +155,10 @@ public final class FakeOpenAiServer {
 
     private FakeOpenAiServer(int port) {
         // a thread per call in flight: the benchmarks hold up to a thousand delayed calls at once
-        server = new WireMockServer(EffectTarget.loopback(port, 1100).extensions(tagger));
+        WireMockConfiguration options = EffectTarget.loopback(port, 1100).extensions(tagger);
+        server = new WireMockServer(options.withStores(UrlIndexedStubStore.stores(options.filesRoot())));
         server.start();
-        server.stubFor(post(urlPathEqualTo(CHAT)).atPriority(10)
+        server.stubFor(post(urlPathMatching(Pattern.quote(CHAT) + "(/.*)?")).atPriority(10)
                 .willReturn(json(400, "{\"error\":{\"message\":\"no scripted scenario in the request\"}}")));
     }
 
@@ -183,7 +185,7 @@ public final class FakeOpenAiServer {
         List<UUID> earlier = stubs.put(scenario, ids);
         if (earlier != null) {
             earlier.forEach(server::removeStub);
-            server.removeServeEventsMatching(chatCalls(scenario).build());
+            server.removeServeEventsMatching(postRequestedFor(urlPathMatching(Pattern.quote(CHAT + "/" + scenario + "/") + ".*")).build());
         }
         tagger.scripted(scenario, iterations.size());
         String prefix = scenario + " #" + scripts.incrementAndGet(); // WireMock's scenarios are global
@@ -191,9 +193,7 @@ public final class FakeOpenAiServer {
             List<Reply> replies = iterations.get(i);
             for (int attempt = 0; attempt < replies.size(); attempt++) {
                 Reply reply = replies.get(attempt);
-                MappingBuilder stub = post(urlPathEqualTo(CHAT)).atPriority(5)
-                        .withHeader(ChatCompletions.SCENARIO, equalTo(scenario))
-                        .withHeader(ChatCompletions.STEP, equalTo(String.valueOf(i + 1)))
+                MappingBuilder stub = post(urlEqualTo(ChatCompletions.url(scenario, String.valueOf(i + 1)))).atPriority(5)
                         .willReturn(json(reply.status(), reply.body()).withFixedDelay((int) reply.delayMs()));
                 if (replies.size() > 1) {
                     ScenarioMappingBuilder state = stub.inScenario(prefix + " iteration " + (i + 1))
@@ -229,9 +229,7 @@ public final class FakeOpenAiServer {
     /** Requests of the scenario larger than {@code bytes} are refused as OpenAI refuses a context overflow (400). */
     public void refuseRequestsOver(String scenario, int bytes) {
         tagger.limit(scenario, bytes);
-        server.stubFor(post(urlPathEqualTo(CHAT)).atPriority(1)
-                .withHeader(ChatCompletions.SCENARIO, equalTo(scenario))
-                .withHeader(ChatCompletions.TOO_LONG, matching(".+"))
+        server.stubFor(post(urlEqualTo(ChatCompletions.url(scenario, "too-long"))).atPriority(1)
                 .willReturn(json(400, "{\"error\":{\"message\":\"This model's maximum context length is " + bytes
                         + " bytes; the request has {{request.headers." + ChatCompletions.TOO_LONG + "}}\","
                         + "\"type\":\"invalid_request_error\",\"param\":\"messages\",\"code\":\"context_length_exceeded\"}}")
@@ -240,12 +238,12 @@ public final class FakeOpenAiServer {
 
     /** How many requests of the scenario were refused as too long. */
     public int refusedAsTooLong(String scenario) {
-        return server.findAll(chatCalls(scenario).withHeader(ChatCompletions.TOO_LONG, matching(".+"))).size();
+        return server.findAll(postRequestedFor(urlEqualTo(ChatCompletions.url(scenario, "too-long")))).size();
     }
 
     /** The requests the model answered for the scenario (not those refused as too long), in arrival order. */
     public List<Call> calls(String scenario) {
-        return server.findAll(chatCalls(scenario).withoutHeader(ChatCompletions.TOO_LONG)).stream()
+        return server.findAll(postRequestedFor(urlMatching(Pattern.quote(CHAT + "/" + scenario + "/") + "\\d+"))).stream()
                 .map(r -> parsed.computeIfAbsent(r.getId(), id -> call(r))).toList();
     }
 
@@ -256,10 +254,6 @@ public final class FakeOpenAiServer {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static RequestPatternBuilder chatCalls(String scenario) {
-        return postRequestedFor(urlPathEqualTo(CHAT)).withHeader(ChatCompletions.SCENARIO, equalTo(scenario));
     }
 
     private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder json(int status, String body) {
