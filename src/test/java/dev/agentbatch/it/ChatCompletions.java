@@ -23,12 +23,12 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 
 /**
  * The part of {@link FakeOpenAiServer} that plain stubs cannot express, as one WireMock extension. As a request
- * filter it reads the chat request once and tags it with headers the stubs match on: the scenario named in the user
- * message and the scripted iteration that answers it go into the URL (so each call finds its stubs at once, see
- * {@link UrlIndexedStubStore}), the iteration (1 + assistant messages) and whether the request is over the
- * scenario's context limit into headers. As a transformer it quotes the last tool result into a reply that asks for it. As a
- * serve-event listener it holds a reply until the test opens its gate; it runs after WireMock journaled the request,
- * so a held call is already visible to the test.
+ * filter it reads the chat request once and tags it: the scenario named in the user message and the scripted
+ * iteration that answers it go into the URL the stubs match (so each call finds its stubs at once, see
+ * {@link UrlIndexedStubStore}); the iteration (1 + assistant messages) and the size of a request over the scenario's
+ * context limit go into headers. As a transformer it quotes the last tool result into a reply that asks for it. As
+ * a serve-event listener it holds a reply until the test opens its gate; it runs after WireMock journaled the
+ * request, so a held call is already visible to the test.
  */
 final class ChatCompletions implements StubRequestFilterV2, ResponseDefinitionTransformerV2, ServeEventListener {
 
