@@ -78,7 +78,8 @@ public final class EffectTarget implements AutoCloseable {
     static WireMockConfiguration loopback(int port, int threads) {
         return wireMockConfig().bindAddress("127.0.0.1").port(port).containerThreads(threads).jettyAcceptQueueSize(1024)
                 .http2PlainDisabled(true).gzipDisabled(true).jettyIdleTimeout(900_000L)
-                .useChunkedTransferEncoding(Options.ChunkedEncodingPolicy.NEVER);
+                .useChunkedTransferEncoding(Options.ChunkedEncodingPolicy.NEVER)
+                .stubRequestLoggingDisabled(true); // else each request and answer is formatted into a log string
     }
 
     /** Makes every answer about {@code bytes} long (realistic tool results for benchmarks). */
