@@ -1,50 +1,54 @@
 package dev.agentbatch.it;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlMatching;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.regex.Matcher;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.client.ScenarioMappingBuilder;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 /**
- * A fake LLM at the one process boundary we do not own: an HTTP server speaking the OpenAI chat-completions
- * wire protocol (tool calls included), scripted per scenario. A scenario is named in the task's input as
- * {@code [scenario:NAME]}; the iteration a request is for is 1 + the number of assistant messages it carries,
- * so the script is deterministic whatever retries or restarts happen. Each iteration may list several
- * replies (faults first, say): they are used in order, the last one repeats.
+ * A fake LLM at the one process boundary we do not own: WireMock speaking the OpenAI chat-completions wire protocol
+ * (tool calls included), scripted per scenario. A scenario is named in the task's input as {@code [scenario:NAME]};
+ * the iteration a request is for is 1 + the number of assistant messages it carries, so the script is deterministic
+ * whatever retries or restarts happen. {@link ChatCompletions} puts both in the request's URL, and every scripted
+ * reply is a stub of that URL. Each iteration may list several replies (faults first, say): they are the
+ * states of a WireMock scenario, used in order, the last one repeating. Past the last scripted iteration, the last
+ * one answers. What the model was asked is read back from WireMock's request journal.
  */
 public final class FakeOpenAiServer {
 
-    static {
-        // the JDK server writes headers and body separately: without TCP_NODELAY, Nagle and the client's delayed
-        // ACK add ~40 ms to every answer, which would swamp every latency this fake is used to measure
-        System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
-
-    private static final Pattern SCENARIO = Pattern.compile("\\[scenario:([A-Za-z0-9_.-]+)]");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    static final String CHAT = ChatCompletions.CHAT;
+    static final ObjectMapper JSON = new ObjectMapper();
     private static FakeOpenAiServer shared;
 
-    private final HttpServer server;
-    private final Map<String, List<List<Reply>>> scripts = new ConcurrentHashMap<>();
-    private final Map<String, List<Call>> calls = new ConcurrentHashMap<>();
-    private final Map<String, Integer> contextLimits = new ConcurrentHashMap<>();
-    private final Map<String, java.util.concurrent.atomic.AtomicInteger> refused = new ConcurrentHashMap<>();
+    private final WireMockServer server;
+    private final ChatCompletions tagger = new ChatCompletions();
+    private final Map<UUID, Call> parsed = new ConcurrentHashMap<>();
+    private final Map<String, List<UUID>> stubs = new ConcurrentHashMap<>();
+    private final AtomicInteger scripts = new AtomicInteger();
 
     /** One received request: which iteration it was for, and when. */
     public record Call(int iteration, long atMillis, JsonNode body) {
@@ -56,10 +60,10 @@ public final class FakeOpenAiServer {
      * @param gate when set, the answer waits until the test opens it (counts it down): a call the test can hold for
      *             as long as its scenario needs, instead of a delay that races it
      */
-    public record Reply(int status, String body, long delayMs, java.util.concurrent.CountDownLatch gate) {
+    public record Reply(int status, String body, long delayMs, CountDownLatch gate) {
 
         /** In an answer's text: replaced by the content of the last tool message of the request. */
-        public static final String LAST_TOOL_RESULT = "{{lastToolResult}}";
+        public static final String LAST_TOOL_RESULT = ChatCompletions.LAST_TOOL_RESULT;
 
         public Reply(int status, String body, long delayMs) {
             this(status, body, delayMs, null);
@@ -99,30 +103,30 @@ public final class FakeOpenAiServer {
         }
 
         /** This answer is held until {@code gate} is counted down (at most two minutes). */
-        public Reply heldBy(java.util.concurrent.CountDownLatch gate) {
+        public Reply heldBy(CountDownLatch gate) {
             return new Reply(status, body, delayMs, gate);
         }
 
         /** The same answer with other tool-call ids, in call order (e.g. duplicates, or ids too long). */
         public Reply withToolCallIds(String... ids) {
-            try {
-                ObjectNode node = (ObjectNode) JSON.readTree(body);
-                ArrayNode calls = (ArrayNode) node.path("choices").get(0).path("message").path("tool_calls");
-                for (int i = 0; i < ids.length && i < calls.size(); i++) {
-                    ((ObjectNode) calls.get(i)).put("id", ids[i]);
-                }
-                return new Reply(status, JSON.writeValueAsString(node), delayMs, gate);
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
+            ObjectNode node = tree();
+            ArrayNode calls = (ArrayNode) node.path("choices").get(0).path("message").path("tool_calls");
+            for (int i = 0; i < ids.length && i < calls.size(); i++) {
+                ((ObjectNode) calls.get(i)).put("id", ids[i]);
             }
+            return new Reply(status, node.toString(), delayMs, gate);
         }
 
         public Reply usage(long prompt, long completion) {
+            ObjectNode node = tree();
+            node.set("usage", JSON.valueToTree(Map.of("prompt_tokens", prompt, "completion_tokens", completion,
+                    "total_tokens", prompt + completion)));
+            return new Reply(status, node.toString(), delayMs, gate);
+        }
+
+        private ObjectNode tree() {
             try {
-                ObjectNode node = (ObjectNode) JSON.readTree(body);
-                node.set("usage", JSON.valueToTree(Map.of("prompt_tokens", prompt, "completion_tokens", completion,
-                        "total_tokens", prompt + completion)));
-                return new Reply(status, JSON.writeValueAsString(node), delayMs, gate);
+                return (ObjectNode) JSON.readTree(body);
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
@@ -149,25 +153,19 @@ public final class FakeOpenAiServer {
         }
     }
 
-    private FakeOpenAiServer(int port) throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 2000);
-        server.setExecutor(Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "fake-openai");
-            t.setDaemon(true);
-            return t;
-        }));
-        server.createContext("/v1/chat/completions", this::handle);
+    private FakeOpenAiServer(int port) {
+        // a thread per call in flight: the benchmarks hold up to a thousand delayed calls at once
+        WireMockConfiguration options = EffectTarget.loopback(port, 1100).extensions(tagger);
+        server = new WireMockServer(options.withStores(UrlIndexedStubStore.stores(options.filesRoot())));
         server.start();
+        server.stubFor(post(urlPathMatching(Pattern.quote(CHAT) + "(/.*)?")).atPriority(10)
+                .willReturn(json(400, "{\"error\":{\"message\":\"no scripted scenario in the request\"}}")));
     }
 
     /** The one fake of this test JVM, on the port the server under test was configured with. */
     public static synchronized FakeOpenAiServer shared() {
         if (shared == null) {
-            try {
-                shared = new FakeOpenAiServer(Integer.getInteger("it.fake-model.port", 18089));
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot start the fake OpenAI server", e);
-            }
+            shared = new FakeOpenAiServer(Integer.getInteger("it.fake-model.port", 18089));
         }
         return shared;
     }
@@ -175,18 +173,49 @@ public final class FakeOpenAiServer {
     /** Scripts a scenario: element i holds the replies for iteration i + 1. */
     @SafeVarargs
     public final void script(String scenario, List<Reply>... iterations) {
-        scripts.put(scenario, List.of(iterations));
-        calls.put(scenario, Collections.synchronizedList(new ArrayList<>()));
+        script(scenario, List.of(iterations));
     }
 
-    /** Scripts a scenario: element i holds the replies for iteration i + 1. */
+    /**
+     * Scripts a scenario: element i holds the replies for iteration i + 1. Scripting a scenario again forgets its
+     * earlier script and calls.
+     */
     public void script(String scenario, List<List<Reply>> iterations) {
-        scripts.put(scenario, List.copyOf(iterations));
-        calls.put(scenario, Collections.synchronizedList(new ArrayList<>()));
+        List<UUID> ids = new ArrayList<>();
+        List<UUID> earlier = stubs.put(scenario, ids);
+        if (earlier != null) {
+            earlier.forEach(server::removeStub);
+            server.removeServeEventsMatching(postRequestedFor(urlPathMatching(Pattern.quote(CHAT + "/" + scenario + "/") + ".*")).build());
+        }
+        tagger.scripted(scenario, iterations.size());
+        String prefix = scenario + " #" + scripts.incrementAndGet(); // WireMock's scenarios are global
+        for (int i = 0; i < iterations.size(); i++) {
+            List<Reply> replies = iterations.get(i);
+            for (int attempt = 0; attempt < replies.size(); attempt++) {
+                Reply reply = replies.get(attempt);
+                MappingBuilder stub = post(urlEqualTo(ChatCompletions.url(scenario, String.valueOf(i + 1)))).atPriority(5)
+                        .willReturn(json(reply.status(), reply.body()).withFixedDelay((int) reply.delayMs()));
+                if (replies.size() > 1) {
+                    ScenarioMappingBuilder state = stub.inScenario(prefix + " iteration " + (i + 1))
+                            .whenScenarioStateIs(attempt == 0 ? Scenario.STARTED : "attempt " + (attempt + 1));
+                    stub = attempt < replies.size() - 1 ? state.willSetStateTo("attempt " + (attempt + 2)) : state;
+                }
+                UUID id = server.stubFor(stub).getId();
+                ids.add(id);
+                if (reply.gate() != null) {
+                    tagger.hold(id, reply.gate());
+                }
+            }
+        }
+    }
+
+    /** Scripts a scenario with one reply per iteration. */
+    public void scriptSimple(String scenario, Reply... replies) {
+        script(scenario, List.of(replies).stream().map(List::of).toList());
     }
 
     /** Waits until the model was asked {@code count} times in all for the scenario. */
-    public void awaitCalls(String scenario, int count, java.time.Duration timeout) {
+    public void awaitCalls(String scenario, int count, Duration timeout) {
         long end = System.nanoTime() + timeout.toNanos();
         while (calls(scenario).size() < count) {
             if (System.nanoTime() > end) {
@@ -197,109 +226,37 @@ public final class FakeOpenAiServer {
         }
     }
 
-    /** Scripts a scenario with one reply per iteration. */
-    public void scriptSimple(String scenario, Reply... replies) {
-        List<List<Reply>> iterations = new ArrayList<>();
-        for (Reply r : replies) {
-            iterations.add(List.of(r));
-        }
-        scripts.put(scenario, iterations);
-        calls.put(scenario, Collections.synchronizedList(new ArrayList<>()));
-    }
-
     /** Requests of the scenario larger than {@code bytes} are refused as OpenAI refuses a context overflow (400). */
     public void refuseRequestsOver(String scenario, int bytes) {
-        contextLimits.put(scenario, bytes);
+        tagger.limit(scenario, bytes);
+        server.stubFor(post(urlEqualTo(ChatCompletions.url(scenario, "too-long"))).atPriority(1)
+                .willReturn(json(400, "{\"error\":{\"message\":\"This model's maximum context length is " + bytes
+                        + " bytes; the request has {{request.headers." + ChatCompletions.TOO_LONG + "}}\","
+                        + "\"type\":\"invalid_request_error\",\"param\":\"messages\",\"code\":\"context_length_exceeded\"}}")
+                        .withTransformers("response-template")));
     }
 
     /** How many requests of the scenario were refused as too long. */
     public int refusedAsTooLong(String scenario) {
-        java.util.concurrent.atomic.AtomicInteger n = refused.get(scenario);
-        return n == null ? 0 : n.get();
+        return server.findAll(postRequestedFor(urlEqualTo(ChatCompletions.url(scenario, "too-long")))).size();
     }
 
+    /** The requests the model answered for the scenario (not those refused as too long), in arrival order. */
     public List<Call> calls(String scenario) {
-        synchronized (calls.get(scenario)) {
-            return List.copyOf(calls.get(scenario));
+        return server.findAll(postRequestedFor(urlMatching(Pattern.quote(CHAT + "/" + scenario + "/") + "\\d+"))).stream()
+                .map(r -> parsed.computeIfAbsent(r.getId(), id -> call(r))).toList();
+    }
+
+    private static Call call(LoggedRequest request) {
+        try {
+            return new Call(Integer.parseInt(request.getHeader(ChatCompletions.ITERATION)),
+                    request.getLoggedDate().getTime(), JSON.readTree(request.getBody()));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
         }
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            JsonNode request;
-            byte[] raw;
-            try (InputStream in = exchange.getRequestBody()) {
-                raw = in.readAllBytes();
-                request = JSON.readTree(raw);
-            }
-            String scenario = scenarioOf(request);
-            Integer limit = scenario == null ? null : contextLimits.get(scenario);
-            if (limit != null && raw.length > limit) {
-                refused.computeIfAbsent(scenario, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
-                send(exchange, Reply.raw(400, "{\"error\":{\"message\":\"This model's maximum context length is "
-                        + limit + " bytes; the request has " + raw.length + "\",\"type\":\"invalid_request_error\","
-                        + "\"param\":\"messages\",\"code\":\"context_length_exceeded\"}}"));
-                return;
-            }
-            List<List<Reply>> script = scenario == null ? null : scripts.get(scenario);
-            if (script == null) {
-                send(exchange, Reply.raw(400, "{\"error\":{\"message\":\"no scripted scenario in the request\"}}"));
-                return;
-            }
-            int iteration = 1;
-            for (JsonNode m : request.path("messages")) {
-                iteration += "assistant".equals(m.path("role").asText()) ? 1 : 0;
-            }
-            List<Call> received = calls.get(scenario);
-            int attempt;
-            synchronized (received) {
-                final int it = iteration;
-                attempt = (int) received.stream().filter(c -> c.iteration() == it).count();
-                received.add(new Call(iteration, System.currentTimeMillis(), request));
-            }
-            List<Reply> replies = script.get(Math.min(iteration, script.size()) - 1);
-            Reply reply = replies.get(Math.min(attempt, replies.size() - 1));
-            if (reply.delayMs() > 0) {
-                Thread.sleep(reply.delayMs());
-            }
-            if (reply.gate() != null) {
-                reply.gate().await(120, java.util.concurrent.TimeUnit.SECONDS);
-            }
-            if (reply.body().contains(Reply.LAST_TOOL_RESULT)) {
-                String last = "";
-                for (JsonNode m : request.path("messages")) {
-                    last = "tool".equals(m.path("role").asText()) ? m.path("content").asText() : last;
-                }
-                String quoted = JSON.writeValueAsString(last);
-                reply = new Reply(reply.status(), reply.body().replace(Reply.LAST_TOOL_RESULT,
-                        quoted.substring(1, quoted.length() - 1)), 0);
-            }
-            send(exchange, reply);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (IOException | RuntimeException e) {
-            // the client went away (timeout, crash): nothing to answer
-        }
-    }
-
-    private static String scenarioOf(JsonNode request) {
-        for (JsonNode m : request.path("messages")) {
-            if ("user".equals(m.path("role").asText())) {
-                Matcher matcher = SCENARIO.matcher(m.path("content").asText());
-                if (matcher.find()) {
-                    return matcher.group(1);
-                }
-            }
-        }
-        return null;
-    }
-
-    private static void send(HttpExchange exchange, Reply reply) throws IOException {
-        byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(reply.status(), bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+    private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder json(int status, String body) {
+        return aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body);
     }
 }
