@@ -59,6 +59,10 @@ class SecurityIT extends IntegrationTestBase {
             new Expected("GET", "/nodes", 401, 403, 200, 200, 200, 200),
             new Expected("GET", "/events", 401, 403, 200, 200, 200, 200),
             new Expected("GET", "/tasks", 401, 403, 200, 200, 200, 200),
+            new Expected("GET", "/tasks/counts", 401, 403, 200, 200, 200, 200),
+            // the role is checked at the door; each task is then checked as its single call would be (per-id results)
+            new Expected("POST", "/tasks/bulk/restart", 401, 403, 403, 200, 200, 403),
+            new Expected("POST", "/tasks/bulk/stop", 401, 403, 403, 200, 200, 403),
             new Expected("POST", "/tasks", 401, 403, 403, 201, 403, 403),
             new Expected("GET", "/tasks/{id}", 401, 403, 200, 200, 200, 200),
             new Expected("GET", "/tasks/{id}/transcript", 401, 403, 200, 200, 200, 200),
@@ -292,6 +296,9 @@ class SecurityIT extends IntegrationTestBase {
         }
         if (path.contains("/approvals/")) {
             return "{\"decision\":\"approve\"}";
+        }
+        if (path.startsWith("/tasks/bulk/")) {
+            return "{\"ids\":[987654321]}";
         }
         if (path.equals("/ops/purge")) {
             return "{\"retentionDays\":30}";
