@@ -33,6 +33,7 @@ export async function show(id) {
   }
 
   const reload = throttle(async () => {
+    if (gone) return;
     try {
       const t = await loadTask();
       await loadDetails();
@@ -50,7 +51,12 @@ export async function show(id) {
   function follow() {
     if (stream || gone) return;
     stream = new EventSource(`${API}/tasks/${id}/events`);
-    stream.addEventListener('task', (e) => { drawTask(view, JSON.parse(e.data)); reload(); });
+    stream.addEventListener('task', (e) => {
+      const t = JSON.parse(e.data);
+      drawTask(view, t);
+      reload();
+      if (TERMINAL.includes(t.state)) close();
+    });
     stream.addEventListener('state', (e) => {
       const event = JSON.parse(e.data);
       setState(view, event.state, event.exitStatus);

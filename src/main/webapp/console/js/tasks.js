@@ -22,7 +22,6 @@ export async function show() {
     if (params.has(name)) form.elements[name].value = params.get(name);
   }
   const selected = new Set();
-  let total = 0;
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -77,7 +76,6 @@ export async function show() {
     q.delete('size');
     q.set('size', params.get('size') || '50');
     const list = await get('/tasks?' + q);
-    total = list.total;
     const pages = Math.max(1, Math.ceil(list.total / list.size));
     view.querySelector('#summary').textContent = `${number(list.total)} task${list.total === 1 ? '' : 's'} match`;
     view.querySelector('#page-of').textContent = `page ${list.page + 1} of ${pages}`;
@@ -109,7 +107,9 @@ export async function show() {
     view.querySelector('#stop-selected').disabled = selected.size === 0;
   }
 
+  let gone = false;
   async function load() {
+    if (gone) return;
     try {
       await Promise.all([loadCounts(), loadTable()]);
     } catch (e) {
@@ -177,5 +177,5 @@ export async function show() {
   const events = new EventSource(API + '/events');
   events.addEventListener('state', refresh);
   events.addEventListener('iteration', refresh);
-  return () => events.close();
+  return () => { gone = true; events.close(); };
 }

@@ -29,7 +29,7 @@ final class TasksPage {
         q.clear();
         q.sendKeys(text);
         browser.find("#filters button[type=submit]").click();
-        browser.until(d -> d.getCurrentUrl().contains("q=" + text));
+        browser.until(d -> d.getCurrentUrl().contains("q=" + text) && d.getCurrentUrl().contains("state=" + state));
         browser.until(d -> browser.find("#summary").getText().contains("match"));
         return this;
     }
