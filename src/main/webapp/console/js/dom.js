@@ -30,6 +30,7 @@ export function page(id) {
 export function time(iso) {
   if (!iso) return '';
   const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return String(iso);
   return d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
 }
 
