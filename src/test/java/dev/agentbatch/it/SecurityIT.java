@@ -165,6 +165,12 @@ class SecurityIT extends IntegrationTestBase {
         HttpResponse<String> anonymous = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/console/"))
                 .GET().build(), HttpResponse.BodyHandlers.ofString());
         assertTrue(anonymous.body().contains("j_security_check"), "the login page: " + anonymous.statusCode());
+        // …and a user with none of the roles gets a page that says which role is missing, not a bare error
+        HttpResponse<String> noRole = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/console/"))
+                .header("Authorization", AgentBatchApi.as(TestUsers.NO_ROLE).authorization()).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, noRole.statusCode(), noRole.body());
+        assertTrue(noRole.body().contains("agent-viewer"), noRole.body());
     }
 
     @Test
