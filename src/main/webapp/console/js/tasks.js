@@ -16,7 +16,7 @@ export async function show() {
   const params = new URLSearchParams(location.search);
   const form = view.querySelector('#filters');
   const stateSelect = form.elements.state;
-  STATES.forEach((s) => stateSelect.append(el('option', {}, s)));
+  STATES.forEach((s) => stateSelect.append(el('option', { value: s }, s)));
   view.querySelector('#exit-statuses').append(...EXITS.map((x) => el('option', { value: x })));
   for (const name of [...FILTER, 'size']) {
     if (params.has(name)) form.elements[name].value = params.get(name);
@@ -123,6 +123,24 @@ export async function show() {
       + (refused.length ? `; refused: ${refused.map((r) => `#${r.id} (${r.status}: ${r.problem})`).join('; ')}` : '');
   }
 
+  /** The optional new limits of the bulk bar, for a restart. */
+  function overrides() {
+    const o = {};
+    const max = view.querySelector('#bulk-max-iterations').value;
+    const budget = view.querySelector('#bulk-budget-tokens').value;
+    const deadline = view.querySelector('#bulk-deadline').value.trim();
+    if (max) o.maxIterations = Number(max);
+    if (budget) o.budgetTokens = Number(budget);
+    if (deadline) o.deadline = deadline;
+    return Object.keys(o).length ? o : undefined;
+  }
+
+  function limitsInWords(o) {
+    if (!o) return '';
+    return ' with ' + Object.entries(o).map(([k, v]) => ({ maxIterations: 'max iterations', budgetTokens: 'budget tokens',
+      deadline: 'deadline' }[k] + ' ' + v)).join(', ');
+  }
+
   async function bulk(action, body) {
     try {
       message(null);
@@ -137,7 +155,7 @@ export async function show() {
 
   if (mayBulk()) {
     view.querySelector('#bulk').hidden = false;
-    view.querySelector('#restart-selected').addEventListener('click', () => bulk('restart', { ids: [...selected] }));
+    view.querySelector('#restart-selected').addEventListener('click', () => bulk('restart', { ids: [...selected], overrides: overrides() }));
     view.querySelector('#stop-selected').addEventListener('click', () => bulk('stop', { ids: [...selected] }));
     view.querySelector('#restart-all-failed').addEventListener('click', async () => {
       const filter = Object.fromEntries(filterQuery());
@@ -153,10 +171,11 @@ export async function show() {
           return;
         }
         const dialog = view.querySelector('#confirm');
+        const limits = overrides();
         view.querySelector('#confirm-text').textContent =
-          `Restart all ${count} FAILED task${count === 1 ? '' : 's'} that match this filter?`;
+          `Restart all ${count} FAILED task${count === 1 ? '' : 's'} that match this filter${limitsInWords(limits)}?`;
         dialog.returnValue = '';
-        dialog.onclose = () => { if (dialog.returnValue === 'ok') bulk('restart', { filter }); };
+        dialog.onclose = () => { if (dialog.returnValue === 'ok') bulk('restart', { filter, overrides: limits }); };
         dialog.showModal();
       } catch (e) {
         failed(e);

@@ -131,11 +131,11 @@ class ConsoleIT extends IntegrationTestBase {
             TasksPage list = new TasksPage(browser).open("state=FAILED&q=" + word);
             list.awaitIds(failed.stream().sorted(Comparator.reverseOrder()).toList());
 
-            // when: restart all FAILED tasks that match, after the confirmation that says how many
-            String question = list.restartAllFailed();
+            // when: restart all FAILED tasks that match with a higher limit, after the confirmation that says how many
+            String question = list.restartAllFailed(5);
 
             // then
-            assertTrue(question.contains("3 FAILED tasks"), question);
+            assertTrue(question.contains("3 FAILED tasks") && question.contains("max iterations 5"), question);
             assertTrue(list.bulkResult().contains("3 of 3"), list.bulkResult());
             for (long id : failed) {
                 assertEquals("COMPLETED", API.awaitTermination(id, Duration.ofSeconds(60)).path("state").asText());

@@ -66,8 +66,14 @@ final class TasksPage {
         return browser.shown("#bulk") || !browser.driver.findElements(By.cssSelector("#tasks tbody input[type=checkbox]")).isEmpty();
     }
 
-    /** "Restart all FAILED tasks matching this filter": returns the confirmation's question, then confirms. */
-    String restartAllFailed() {
+    /**
+     * "Restart all FAILED tasks matching this filter", with a new iteration limit: returns the confirmation's question,
+     * then confirms.
+     */
+    String restartAllFailed(int maxIterations) {
+        WebElement max = browser.find("#bulk-max-iterations");
+        max.clear();
+        max.sendKeys(Integer.toString(maxIterations));
         browser.find("#restart-all-failed").click();
         browser.until(d -> browser.find("#confirm").isDisplayed());
         String question = browser.find("#confirm-text").getText();
