@@ -204,6 +204,23 @@ class ConsoleIT extends IntegrationTestBase {
         }
     }
 
+    @Test
+    void theNodesAndApprovalsPagesShowWhatTheApiSays() {
+        try (Browser browser = Browser.signedInAs(TestUsers.VIEWER)) {
+            // when / then: this node, alive, with its cap
+            browser.open("nodes");
+            String cap = selfNode().path("cap").asText();
+            browser.until(d -> browser.find("#nodes tbody").getText().contains("(this node)"));
+            String row = browser.find("#nodes tbody tr").getText();
+            assertTrue(row.contains("alive") && row.contains(" " + cap + " "), row);
+
+            // and the approvals page answers, with no decision button for a viewer
+            browser.open("approvals");
+            browser.until(d -> browser.find("#approvals-summary").getText().endsWith("waiting"));
+            assertTrue(browser.driver.findElements(org.openqa.selenium.By.cssSelector("#approvals button")).isEmpty());
+        }
+    }
+
     // --- helpers ---
 
     private static String word(String name) {
