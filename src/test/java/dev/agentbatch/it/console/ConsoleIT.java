@@ -211,7 +211,8 @@ class ConsoleIT extends IntegrationTestBase {
             browser.open("nodes");
             String cap = selfNode().path("cap").asText();
             browser.until(d -> browser.find("#nodes tbody").getText().contains("(this node)"));
-            String row = browser.find("#nodes tbody tr").getText();
+            String row = browser.driver.findElements(org.openqa.selenium.By.cssSelector("#nodes tbody tr")).stream()
+                    .map(org.openqa.selenium.WebElement::getText).filter(t -> t.contains("(this node)")).findFirst().orElseThrow();
             assertTrue(row.contains("alive") && row.contains(" " + cap + " "), row);
 
             // and the approvals page answers, with no decision button for a viewer
