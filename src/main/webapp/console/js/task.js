@@ -72,7 +72,7 @@ export async function show(id) {
     result.textContent = `${label}…`;
     try {
       const t = await post(path, body);
-      result.textContent = `${label}: done (${t.state})`;
+      result.textContent = `${label}: accepted, the task was ${t.state} then`;
       drawTask(view, t);
       follow();
       reload();

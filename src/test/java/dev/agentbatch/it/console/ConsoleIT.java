@@ -103,7 +103,7 @@ class ConsoleIT extends IntegrationTestBase {
                 TaskPage page = new TaskPage(browser).open(running);
                 assertEquals("RUNNING", page.state());
                 page.stop();
-                browser.until(d -> page.actionResult().startsWith("Stop: done"));
+                browser.until(d -> page.actionResult().startsWith("Stop: accepted"));
                 release.countDown();
 
                 // then: the page turns STOPPED by itself
