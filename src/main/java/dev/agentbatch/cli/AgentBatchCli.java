@@ -29,7 +29,7 @@ import picocli.CommandLine;
             + "and starts and stops the WildFly provisioned in target/server. "
             + "'agent-batch help COMMAND' or 'agent-batch COMMAND --help' show a command's options."},
         subcommands = {DemoCommand.class, SubmitCommand.class, StatusCommand.class, ListCommand.class,
-            TranscriptCommand.class, RestartCommand.class, StopCommand.class, ApprovalsCommand.class,
+            TranscriptCommand.class, RestartCommand.class, StopCommand.class, BulkCommand.class, ApprovalsCommand.class,
             DecisionCommand.Approve.class, DecisionCommand.Deny.class, NodesCommand.class, SqlCommand.class,
             PurgeCommand.class,
             ServerCommand.class, CommandLine.HelpCommand.class, AutoComplete.GenerateCompletion.class},

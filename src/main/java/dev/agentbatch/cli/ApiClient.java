@@ -77,14 +77,26 @@ final class ApiClient {
     }
 
     JsonNode list(String state, Integer limit) {
-        StringJoiner query = new StringJoiner("&", "?", "").setEmptyValue("");
+        Map<String, String> query = new LinkedHashMap<>();
         if (state != null) {
-            query.add("state=" + URLEncoder.encode(state, StandardCharsets.UTF_8));
+            query.put("state", state);
         }
         if (limit != null) {
-            query.add("limit=" + limit);
+            query.put("limit", limit.toString());
         }
+        return list(query);
+    }
+
+    /** {@code GET /api/tasks} with these query parameters (the list's filters, sort and page). */
+    JsonNode list(Map<String, String> parameters) {
+        StringJoiner query = new StringJoiner("&", "?", "").setEmptyValue("");
+        parameters.forEach((name, value) -> query.add(name + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8)));
         return send(get("/api/tasks" + query));
+    }
+
+    /** {@code POST /api/tasks/bulk/ACTION}: restart or stop by ids or by a filter. */
+    JsonNode bulk(String action, Map<String, Object> body) {
+        return send(post("/api/tasks/bulk/" + action, body));
     }
 
     JsonNode transcript(long id) {

@@ -1,6 +1,7 @@
 package dev.agentbatch.task;
 
 import java.net.URI;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -49,6 +50,8 @@ public class TaskResource {
     TaskControl control;
     @Inject
     TaskStore store;
+    @Inject
+    TaskSearch search;
     @Inject
     TaskDispatcher dispatcher;
     @Inject
@@ -106,21 +109,45 @@ public class TaskResource {
         return TaskView.of(task, awaiting);
     }
 
+    /**
+     * A page of tasks. Without parameters it answers as it always did (the newest 50); the filter parameters are
+     * {@link TaskFilter}'s, {@code page} counts from 0, {@code size} (or its older name {@code limit}) is 1–1000. The
+     * body is {@code {"tasks": [...], "total", "page", "size"}}: {@code total} counts every match, not just this page.
+     */
     @GET
-    public Map<String, List<TaskView>> list(@QueryParam("state") String state,
-                                            @QueryParam("limit") @DefaultValue("50") int limit) {
-        TaskState filter = null;
-        if (state != null && !state.isBlank()) {
-            try {
-                filter = TaskState.valueOf(state.trim().toUpperCase(java.util.Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw ApiProblem.invalid("state must be one of " + List.of(TaskState.values()) + ", got '" + state + "'");
-            }
+    public Map<String, Object> list(@QueryParam("limit") Integer limit, @QueryParam("size") Integer size,
+                                    @QueryParam("page") @DefaultValue("0") int page) {
+        Integer asked = size != null ? size : limit;
+        int pageSize = asked == null ? 50 : asked;
+        if (pageSize < 1 || pageSize > 1000) {
+            throw ApiProblem.invalid("size (or limit) must be between 1 and 1000, got " + pageSize);
         }
-        if (limit < 1 || limit > 1000) {
-            throw ApiProblem.invalid("limit must be between 1 and 1000, got " + limit);
+        if (page < 0 || (long) page * pageSize > 1_000_000) {
+            throw ApiProblem.invalid("page must be between 0 and " + (1_000_000 / pageSize) + ", got " + page);
         }
-        return Map.of("tasks", service.list(filter, limit).stream().map(TaskView::of).toList());
+        TaskFilter filter = TaskFilter.parse(uri.getQueryParameters());
+        TaskSearch.Page found = search.page(filter, page, pageSize);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("tasks", found.tasks().stream().map(TaskView::of).toList());
+        body.put("total", found.total());
+        body.put("page", page);
+        body.put("size", pageSize);
+        return body;
+    }
+
+    /**
+     * How many tasks are in each state (every state, zeros included), and the queue's depth: the tasks waiting for
+     * a node (PENDING and RESTART_PENDING).
+     */
+    @GET
+    @Path("/counts")
+    public Map<String, Object> counts() {
+        Map<TaskState, Long> byState = search.countsByState();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("states", byState);
+        body.put("queueDepth", byState.get(TaskState.PENDING) + byState.get(TaskState.RESTART_PENDING));
+        body.put("total", byState.values().stream().mapToLong(Long::longValue).sum());
+        return body;
     }
 
     @GET

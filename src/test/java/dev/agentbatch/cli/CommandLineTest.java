@@ -127,8 +127,27 @@ class CommandLineTest {
     @Test
     void statesAreReadInAnyCase() {
         ListCommand list = parse("list", "--state", "restart_pending", "--limit", "5");
-        assertEquals("RESTART_PENDING", list.state);
+        assertEquals(java.util.List.of("RESTART_PENDING"), list.filter.states);
         assertEquals(5L, list.limit);
+    }
+
+    @Test
+    void listAndBulkTakeTheListsFilters() {
+        // given / when
+        ListCommand list = parse("list", "--state", "failed,stopped", "--exit-status", "ITERATION_LIMIT", "--priority", "3",
+                "--text", "disk", "--from", "2026-11-29", "--created", "--sort", "-updatedAt", "--page", "2");
+        BulkCommand bulk = parse("bulk", "restart", "--state", "FAILED", "--text", "disk", "--max-iterations", "9");
+        BulkCommand byIds = parse("bulk", "stop", "4", "5");
+
+        // then: the API's own parameter names
+        assertEquals(java.util.Map.of("state", "FAILED,STOPPED", "exitStatus", "ITERATION_LIMIT", "priority", "3", "q", "disk",
+                "from", "2026-11-29", "time", "created"), list.filter.parameters());
+        assertEquals("-updatedAt", list.sort);
+        assertEquals(2L, list.page);
+        assertEquals(java.util.Map.of("state", "FAILED", "q", "disk"), bulk.filter.parameters());
+        assertEquals(9L, bulk.limits.maxIterations);
+        assertEquals(java.util.List.of(4L, 5L), byIds.ids);
+        assertUsage(() -> parse("list", "--priority", "12"), "--priority");
     }
 
     @Test

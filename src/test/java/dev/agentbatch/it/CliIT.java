@@ -241,6 +241,40 @@ class CliIT extends IntegrationTestBase {
         assertTrue(lines.contains("  assistant: Disk is fine."), transcript.toString());
     }
 
+    /**
+     * The list's filters and a bulk restart from a shell: {@code list --state FAILED --text W} finds the two FAILED
+     * tasks, {@code bulk restart --state FAILED --text W --max-iterations 5} restarts both (one line each, exit 0),
+     * and both complete.
+     */
+    @Test
+    void listFiltersAndBulkRestartFailedTasks() throws IOException {
+        // given: two tasks that failed at their iteration limit, sharing a word
+        String word = "clibulk" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        List<Long> failed = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            String scenario = scenario("cli-bulk");
+            MODEL.scriptSimple(scenario, Reply.tools("check_disk", "{}"), Reply.answer("done"));
+            long id = API.submit(java.util.Map.of("input", word + " " + i + " [scenario:" + scenario + "]", "maxIterations", 1));
+            assertEquals("FAILED", API.awaitTermination(id, java.time.Duration.ofSeconds(60)).path("state").asText());
+            failed.add(id);
+        }
+
+        // when
+        Result list = run("list", "--state", "FAILED", "--text", word, "--sort", "id", "--json");
+        Result bulk = run("bulk", "restart", "--state", "FAILED", "--text", word, "--max-iterations", "5");
+
+        // then
+        assertEquals(0, list.exit(), list.toString());
+        JsonNode page = JSON.readTree(list.stdout());
+        assertEquals(2, page.path("total").asInt(), list.toString());
+        assertEquals(failed, StreamSupport.stream(page.path("tasks").spliterator(), false).map(t -> t.path("id").asLong()).toList());
+        assertEquals(0, bulk.exit(), bulk.toString());
+        for (long id : failed) {
+            assertTrue(bulk.stdoutLines().contains(id + " 202 RESTART_PENDING"), bulk.toString());
+            assertEquals("COMPLETED", API.awaitTermination(id, java.time.Duration.ofSeconds(60)).path("state").asText());
+        }
+    }
+
     @Test
     void nodesListsTheServerAsAliveAndSelf() {
         Result r = run("nodes");

@@ -59,6 +59,10 @@ class SecurityIT extends IntegrationTestBase {
             new Expected("GET", "/nodes", 401, 403, 200, 200, 200, 200),
             new Expected("GET", "/events", 401, 403, 200, 200, 200, 200),
             new Expected("GET", "/tasks", 401, 403, 200, 200, 200, 200),
+            new Expected("GET", "/tasks/counts", 401, 403, 200, 200, 200, 200),
+            // the role is checked at the door; each task is then checked as its single call would be (per-id results)
+            new Expected("POST", "/tasks/bulk/restart", 401, 403, 403, 200, 200, 403),
+            new Expected("POST", "/tasks/bulk/stop", 401, 403, 403, 200, 200, 403),
             new Expected("POST", "/tasks", 401, 403, 403, 201, 403, 403),
             new Expected("GET", "/tasks/{id}", 401, 403, 200, 200, 200, 200),
             new Expected("GET", "/tasks/{id}/transcript", 401, 403, 200, 200, 200, 200),
@@ -161,6 +165,12 @@ class SecurityIT extends IntegrationTestBase {
         HttpResponse<String> anonymous = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/console/"))
                 .GET().build(), HttpResponse.BodyHandlers.ofString());
         assertTrue(anonymous.body().contains("j_security_check"), "the login page: " + anonymous.statusCode());
+        // …and a user with none of the roles gets a page that says which role is missing, not a bare error
+        HttpResponse<String> noRole = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/console/"))
+                .header("Authorization", AgentBatchApi.as(TestUsers.NO_ROLE).authorization()).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, noRole.statusCode(), noRole.body());
+        assertTrue(noRole.body().contains("agent-viewer"), noRole.body());
     }
 
     @Test
@@ -292,6 +302,9 @@ class SecurityIT extends IntegrationTestBase {
         }
         if (path.contains("/approvals/")) {
             return "{\"decision\":\"approve\"}";
+        }
+        if (path.startsWith("/tasks/bulk/")) {
+            return "{\"ids\":[987654321]}";
         }
         if (path.equals("/ops/purge")) {
             return "{\"retentionDays\":30}";
