@@ -3,8 +3,11 @@ package dev.agentbatch.ops;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -27,6 +30,8 @@ public class AgentMetrics {
 
     private final Map<TaskState, AtomicLong> tasksByState = new EnumMap<>(TaskState.class);
     private final AtomicLong queueDepth = new AtomicLong();
+    /** Counters by name and tags, looked up in the registry once (see {@link #counter}). */
+    private final ConcurrentMap<String, Counter> counters = new ConcurrentHashMap<>();
     private BucketHistogram iterationDuration;
     private BucketHistogram modelLatency;
     private BucketHistogram approvalDecision;
@@ -57,6 +62,7 @@ public class AgentMetrics {
      */
     @PreDestroy
     void unregister() {
+        counters.clear();
         for (Meter meter : registry.getMeters()) {
             if (meter.getId().getName().startsWith("agent_batch")) {
                 registry.remove(meter);
@@ -64,9 +70,18 @@ public class AgentMetrics {
         }
     }
 
+    /**
+     * The counter, looked up in the registry once: WildFly's ApplicationRegistry searches every meter of the server
+     * on each {@code counter(name, tags)} call, which was the top Micrometer frame of the B3 profile (about 4 % of
+     * the server's CPU at 1000 tasks).
+     */
+    private Counter counter(String name, Tags tags) {
+        return counters.computeIfAbsent(name + tags, key -> registry.counter(name, tags));
+    }
+
     /** One pass of the dispatcher ended (woken or swept): its liveness, and a clock tests can wait on. */
     public void dispatchPass() {
-        registry.counter("agent_batch.dispatch.passes", Tags.empty()).increment();
+        counter("agent_batch.dispatch.passes", Tags.empty()).increment();
     }
 
     /** Called by the dispatcher with a fresh count of the tasks by state. */
@@ -76,15 +91,15 @@ public class AgentMetrics {
     }
 
     public void iteration(Duration took, long promptTokens, long completionTokens) {
-        registry.counter("agent_batch.iterations", Tags.empty()).increment();
+        counter("agent_batch.iterations", Tags.empty()).increment();
         iterationDuration.record(took);
-        registry.counter("agent_batch.tokens", Tags.of("kind", "prompt")).increment(promptTokens);
-        registry.counter("agent_batch.tokens", Tags.of("kind", "completion")).increment(completionTokens);
+        counter("agent_batch.tokens", Tags.of("kind", "prompt")).increment(promptTokens);
+        counter("agent_batch.tokens", Tags.of("kind", "completion")).increment(completionTokens);
     }
 
     /** @param outcome success, replayed (from the journal: not paid), transient_error or permanent_error */
     public void modelCall(String outcome, Duration latency) {
-        registry.counter("agent_batch.model.calls", Tags.of("outcome", outcome)).increment();
+        counter("agent_batch.model.calls", Tags.of("outcome", outcome)).increment();
         if (latency != null) {
             modelLatency.record(latency);
         }
@@ -92,27 +107,27 @@ public class AgentMetrics {
 
     /** @param outcome completed, failed, reused (from the ledger: not run again) or retrying */
     public void toolCall(String tool, String outcome) {
-        registry.counter("agent_batch.tool.calls", Tags.of("tool", tool, "outcome", outcome)).increment();
+        counter("agent_batch.tool.calls", Tags.of("tool", tool, "outcome", outcome)).increment();
     }
 
     /** A tool call found STARTED after a crash and run again with the same idempotency key. */
     public void toolCallInDoubt(String tool) {
-        registry.counter("agent_batch.tool.calls.in_doubt", Tags.of("tool", tool)).increment();
+        counter("agent_batch.tool.calls.in_doubt", Tags.of("tool", tool)).increment();
     }
 
     /** A chunk retried after a transient failure. */
     public void retry() {
-        registry.counter("agent_batch.retries", Tags.empty()).increment();
+        counter("agent_batch.retries", Tags.empty()).increment();
     }
 
     /** A permanent tool error given back to the model, counted against the skip limit. */
     public void skip() {
-        registry.counter("agent_batch.skips", Tags.empty()).increment();
+        counter("agent_batch.skips", Tags.empty()).increment();
     }
 
     /** @param outcome requested, approved, denied or timed_out */
     public void approval(String outcome) {
-        registry.counter("agent_batch.approvals", Tags.of("outcome", outcome)).increment();
+        counter("agent_batch.approvals", Tags.of("outcome", outcome)).increment();
     }
 
     /** How long a decision took, from the request to the decision (the timeout's included). */
