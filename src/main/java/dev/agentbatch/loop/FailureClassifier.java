@@ -64,6 +64,15 @@ public final class FailureClassifier {
         if (message == null || message.isBlank()) {
             message = e.getClass().getSimpleName();
         }
+        Throwable cause = e.getCause();
+        while (cause != null && cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        if (cause != null && cause != e) {
+            // openai-java says only "Request failed" for an I/O error: the root cause says which (a timeout, a reset)
+            message = message + " (" + cause.getClass().getSimpleName()
+                    + (cause.getMessage() == null ? "" : ": " + cause.getMessage()) + ")";
+        }
         return message.length() > 500 ? message.substring(0, 500) + "…" : message;
     }
 

@@ -48,6 +48,11 @@ public final class NoDelaySockets extends SocketFactory {
 
     /** The base OkHttp client of every openai-java client of this product (and of the benchmark's plain loop). */
     public static okhttp3.OkHttpClient okHttp() {
-        return new okhttp3.OkHttpClient.Builder().socketFactory(new NoDelaySockets()).build();
+        // OkHttp's own defaults cut a read or a write at 10 s, and openai-java's per-request timeout does not replace
+        // them on a client it is given: a model that thinks for more than 10 s failed every time. The call timeout
+        // (openai-java sets it from each request's timeout: the iteration's deadline) is the only limit.
+        return new okhttp3.OkHttpClient.Builder().socketFactory(new NoDelaySockets())
+                .connectTimeout(java.time.Duration.ofMinutes(1)).readTimeout(java.time.Duration.ZERO)
+                .writeTimeout(java.time.Duration.ZERO).build();
     }
 }

@@ -85,4 +85,22 @@ class OpenAiClientTest {
             http.connectionPool().evictAll();
         }
     }
+
+    /** A model that takes longer than OkHttp's own 10 s defaults still answers within the request's timeout. */
+    @Test
+    void aSlowAnswerWithinTheRequestTimeoutIsNotCutAtOkHttpsDefaults() {
+        okhttp3.OkHttpClient http = NoDelaySockets.okHttp();
+        OpenAIClient client = OpenAiChatModel.client(http, "http://127.0.0.1:" + server.getAddress().getPort() + "/v1", "k", 0);
+        try {
+            ChatCompletionCreateParams params = ChatCompletionCreateParams.builder().model("m")
+                    .messages(MessageMapper.toParams(List.of(ChatMessage.user("hi")))).build();
+            delayMs = 11_000;
+            assertEquals("ok", client.chat().completions().create(params,
+                    RequestOptions.builder().timeout(Duration.ofSeconds(60)).build()).choices().get(0).message().content().orElse(null));
+        } finally {
+            client.close();
+            http.dispatcher().executorService().shutdown();
+            http.connectionPool().evictAll();
+        }
+    }
 }
