@@ -37,7 +37,8 @@ import dev.agentbatch.tools.PlainTools;
  * server (private copies, as processes) and the fake OpenAI server of the tests, whose latency it sets.
  * {@link Mode#SMOKE} runs every measurement tiny so the harness cannot rot, and checks what each one must get right
  * (completed tasks, distinct effects, iteration counts) in {@link #failures()}; timings are never asserted.
- * {@code -Dbench.only=B1,B8} runs a subset; {@code -Dbench.profile=true} records JFR method profiles of B1 and B3.
+ * {@code -Dbench.only=B1,B8} runs a subset ({@code B3-DEFAULT}: only the B3 run on WildFly's default cap and pool);
+ * {@code -Dbench.profile=true} records JFR method profiles of B1 and B3.
  */
 final class Benchmarks {
 
@@ -131,7 +132,7 @@ final class Benchmarks {
                     this.current = null;
                 }
             }
-            if (wants("B3")) {
+            if (wants("B3", "B3-DEFAULT")) {
                 try (ServerProcess server = server("bench-default", 64, 8)) {
                     server.start();
                     b3Default(server.api());
