@@ -411,6 +411,9 @@ final class Benchmarks {
         List<Long> ids = new ArrayList<>();
         int rawBefore = target.rawCount();
         int keysBefore = target.distinctKeys();
+        // no task may end before the kill (on a slow day the first ones finished while the last were submitted): each
+        // task's final answer is held until the server is dead, so every task is still running when it is killed
+        CountDownLatch finish = new CountDownLatch(1);
         for (int i = 0; i < n; i++) {
             String scenario = "bench-b6-" + UUID.randomUUID();
             List<Reply> replies = new ArrayList<>();
@@ -418,7 +421,7 @@ final class Benchmarks {
                 replies.add(Reply.tools("http_request", "{\"method\":\"POST\",\"url\":\"http://127.0.0.1:" + TARGET_PORT + "/effect\"}")
                         .delayed(400));
             }
-            replies.add(Reply.answer("done").delayed(400));
+            replies.add(Reply.answer("done").delayed(400).heldBy(finish));
             model.scriptSimple(scenario, replies.toArray(Reply[]::new));
             ids.add(api.submit(Map.of("input", "b6 [scenario:" + scenario + "]")));
         }
@@ -430,6 +433,7 @@ final class Benchmarks {
         for (Map<String, Object> row : JobRepository.queryAt(server.home().toString(), "select ID, ITERATIONS from AGENT_TASK")) {
             atKill.put(((Number) row.get("ID")).longValue(), ((Number) row.get("ITERATIONS")).intValue());
         }
+        finish.countDown();
         Instant start = Instant.now();
         Duration boot = server.start();
         AgentBatchApi after = server.api();
