@@ -10,6 +10,9 @@ import java.time.LocalDate;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Runs the benchmark harness. By default a smoke run (every measurement tiny, seconds) so the harness cannot rot;
@@ -17,8 +20,11 @@ import org.junit.jupiter.api.Test;
  * table to BENCHMARKS.md ({@code -Dbench.only=B1,B8} runs a subset and writes target/benchmarks-partial.md instead).
  * Both assert what each measurement must get right (every task completed with the iterations it was scripted for,
  * B6's effects distinct and complete, B7's bursts spread over the nodes) and that every figure exists; timings are
- * never asserted in tests.
+ * never asserted in tests. In {@code ./mvnw verify} the smoke run goes beside the Arquillian tests (its figures mean
+ * nothing there; its checks do); the full run is run alone ({@code -Pbench}).
  */
+@Execution(ExecutionMode.CONCURRENT)
+@ResourceLock("ports+800")
 class BenchmarkIT {
 
     @Test

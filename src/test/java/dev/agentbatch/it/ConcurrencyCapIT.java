@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -17,6 +20,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * A burst of 20 tasks on a node whose cap is 3: sampled while they drain, never more than 3 are RUNNING, the
  * cap is actually used (3 at once is seen), and all 20 complete.
  */
+@Execution(ExecutionMode.CONCURRENT)
+@ResourceLock("ports+400")
 class ConcurrencyCapIT {
 
     @Test

@@ -5,19 +5,21 @@ import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** The crash tests on the embedded default, the H2 file (target/crash-server). */
+@ResourceLock("ports+300")
 class CrashRecoveryH2IT extends CrashRecoveryIT {
 
     @BeforeAll
-    static void boot() {
+    void boot() {
         server = crashServer("crash-server", 300);
         server.start();
         api = server.api();
     }
 
     @AfterAll
-    static void shutdown() {
+    void shutdown() {
         server.close();
     }
 

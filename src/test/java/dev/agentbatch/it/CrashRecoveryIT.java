@@ -15,6 +15,9 @@ import java.util.stream.StreamSupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import dev.agentbatch.it.FakeOpenAiServer.Reply;
 
@@ -24,14 +27,18 @@ import dev.agentbatch.it.FakeOpenAiServer.Reply;
  * point, boot, then assert completion, no duplicated iteration, no repeated side effect (one distinct
  * idempotency key per effect) and no model answer paid twice. The server is the provisioned WildFly as a real
  * process (a private copy under target/), killed with SIGKILL; one server per database serves every test (each test
- * leaves it running), on H2 ({@link CrashRecoveryH2IT}) and on PostgreSQL ({@link CrashRecoveryPostgresIT}).
+ * leaves it running), on H2 ({@link CrashRecoveryH2IT}) and on PostgreSQL ({@link CrashRecoveryPostgresIT}). Each
+ * class holds its own server, so the two may run beside each other and beside the Arquillian tests
+ * ({@code CONCURRENT}: the failsafe configuration in pom.xml).
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Execution(ExecutionMode.CONCURRENT)
 abstract class CrashRecoveryIT {
 
     private static final FakeOpenAiServer MODEL = FakeOpenAiServer.shared();
     private static final EffectTarget target = EffectTarget.shared();
-    protected static ServerProcess server;
-    protected static AgentBatchApi api;
+    protected ServerProcess server;
+    protected AgentBatchApi api;
 
     /** A server with the crash tests' settings on its database; not started. */
     static ServerProcess crashServer(String name, int portOffset) {

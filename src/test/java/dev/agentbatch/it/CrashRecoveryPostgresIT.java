@@ -5,14 +5,16 @@ import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** The crash tests on PostgreSQL, on a database of this test's own (target/crash-pg-server). */
+@ResourceLock("ports+330")
 class CrashRecoveryPostgresIT extends CrashRecoveryIT {
 
-    private static Postgres db;
+    private Postgres db;
 
     @BeforeAll
-    static void boot() {
+    void boot() {
         db = Postgres.create("agentbatch_crash");
         server = crashServer("crash-pg-server", 330);
         db.serverEnvironment().forEach(server::withEnv);
@@ -21,7 +23,7 @@ class CrashRecoveryPostgresIT extends CrashRecoveryIT {
     }
 
     @AfterAll
-    static void shutdown() {
+    void shutdown() {
         server.close();
         db.close();
     }

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import dev.agentbatch.it.FakeOpenAiServer.Reply;
 
@@ -38,6 +39,7 @@ import dev.agentbatch.it.FakeOpenAiServer.Reply;
  * node a scenario took down. Takeover times are reported, not asserted: correctness comes from the database.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Isolated
 class MultiNodeIT {
 
     private static final FakeOpenAiServer MODEL = FakeOpenAiServer.shared();

@@ -17,6 +17,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import dev.agentbatch.it.FakeOpenAiServer.Reply;
 
@@ -25,6 +28,8 @@ import dev.agentbatch.it.FakeOpenAiServer.Reply;
  * decides who runs next, a PENDING task is cancelled without ever starting, a RUNNING task stops at an
  * iteration boundary and resumes from its checkpoint when restarted.
  */
+@Execution(ExecutionMode.CONCURRENT)
+@ResourceLock("ports+400")
 class QueueIT {
 
     private static final FakeOpenAiServer MODEL = FakeOpenAiServer.shared();

@@ -12,6 +12,9 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -23,6 +26,8 @@ import dev.agentbatch.it.FakeOpenAiServer.Reply;
  * is checked against V1, baselined at 1 and migrated by Flyway when this version boots on it; its task keeps its
  * transcript, and new tasks run on it.
  */
+@Execution(ExecutionMode.CONCURRENT)
+@ResourceLock("ports+500")
 class SchemaMigrationIT {
 
     private static final FakeOpenAiServer MODEL = FakeOpenAiServer.shared();

@@ -17,6 +17,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import dev.agentbatch.it.FakeOpenAiServer.Reply;
 
@@ -26,6 +29,8 @@ import dev.agentbatch.it.FakeOpenAiServer.Reply;
  * data, log and tmp folders (the H2 database file included) and in no answer of the API. And a key given as a -D on
  * the command line, where the process list shows it, is refused.
  */
+@Execution(ExecutionMode.CONCURRENT)
+@ResourceLock("ports+450")
 class SecretsIT {
 
     private static final FakeOpenAiServer MODEL = FakeOpenAiServer.shared();
