@@ -158,7 +158,15 @@ final class Benchmarks {
                         "AGENT_BATCH_TOOL_RESULT_MAX_CHARS", "25000",
                         "AGENT_BATCH_MAX_CONCURRENT_TASKS", Integer.toString(cap)))
                 .withEnv("AGENT_BATCH_BATCH_THREADS", Integer.toString(threads))
-                .withEnv("JBOSS_JAVA_SIZING", "-Xms512m -Xmx2g -XX:MetaspaceSize=96M -XX:MaxMetaspaceSize=512m");
+                .withEnv("JBOSS_JAVA_SIZING", jvmOptions("-Xms512m -Xmx2g"));
+    }
+
+    /**
+     * The servers' JVM options: the full run measures the JVM as it ships (C2 included); the smoke run, whose figures
+     * nobody reads, boots with C1 only like the tests' servers (ServerProcess), which is faster.
+     */
+    private String jvmOptions(String heap) {
+        return heap + " -XX:MetaspaceSize=96M -XX:MaxMetaspaceSize=512m" + (mode == Mode.SMOKE ? " -XX:TieredStopAtLevel=1" : "");
     }
 
     private static String modelUrl() {
@@ -476,7 +484,8 @@ final class Benchmarks {
                                     "OPENAI_API_KEY", "bench", "OPENAI_BASE_URL", modelUrl(), "OPENAI_MODEL", "fake-model",
                                     "AGENT_BATCH_WORKSPACE", base.resolve("target/bench-workspace").toString(),
                                     "AGENT_BATCH_MAX_CONCURRENT_TASKS", Integer.toString(B7_CAP)))
-                            .withEnv("AGENT_BATCH_NODE_ID", "bench-node-" + count);
+                            .withEnv("AGENT_BATCH_NODE_ID", "bench-node-" + count)
+                            .withEnv("JBOSS_JAVA_SIZING", jvmOptions("-Xms256m -Xmx1g"));
                     db.serverEnvironment().forEach(node::withEnv);
                     node.start();
                     nodes.add(node);
