@@ -57,71 +57,62 @@ abstract class CrashRecoveryIT {
     /** The server's database, read as an operator reads it. */
     abstract List<Map<String, Object>> query(String sql, Object... args);
 
-    /**
-     * One kill -9 in the middle of the run, with every kind of work in flight that a kill can catch: an effect at the
-     * target (its request sent, no answer yet), a model call unanswered, and several tasks between iterations. They
-     * share one kill because it is the same crash for all of them; each keeps its own assertions.
-     */
     @Test
-    void killMidRunRepeatsTheEffectInFlightWithItsKeyAsksOnlyTheUnansweredCallAgainAndResumesEveryTaskOnce() throws Exception {
-        // given: a task whose effect is at the target, which holds its first answer
-        String tool = "tool-crash-" + UUID.randomUUID().toString().substring(0, 8);
-        String path = "/deploy/" + tool;
-        MODEL.scriptSimple(tool,
-                Reply.tools("http_request", "{\"method\":\"POST\",\"url\":\"" + EffectTarget.baseUrl() + path + "\",\"body\":\"{}\"}"),
+    void killDuringToolSideEffectRunsItAgainWithTheSameKeyAndNeverPaysTheModelTwice() throws Exception {
+        // given: the model asks for one effect; the target holds its first answer so the effect is in flight
+        String scenario = "tool-crash-" + UUID.randomUUID().toString().substring(0, 8);
+        String path = "/deploy/" + scenario;
+        String url = EffectTarget.baseUrl() + path;
+        MODEL.scriptSimple(scenario,
+                Reply.tools("http_request", "{\"method\":\"POST\",\"url\":\"" + url + "\",\"body\":\"{}\"}"),
                 Reply.answer("Deployed."));
         target.hold(path, 60_000);
-        long toolTask = api.submit(Map.of("input", "Deploy it [scenario:" + tool + "]"));
-        // …and three tasks of four iterations, each with iteration 1 committed and iteration 2's model call held (the
-        // first call only: the call made again after the boot is answered)
-        CountDownLatch held = new CountDownLatch(1);
-        List<Long> ids = new ArrayList<>();
-        List<String> scenarios = new ArrayList<>();
-        for (int t = 0; t < 3; t++) {
-            String scenario = "several-" + t + "-" + UUID.randomUUID().toString().substring(0, 8);
-            MODEL.script(scenario, List.of(Reply.tools("check_disk", "{}")),
-                    List.of(Reply.tools("check_disk", "{}").heldBy(held), Reply.tools("check_disk", "{}")),
-                    List.of(Reply.tools("check_disk", "{}")), List.of(Reply.answer("done " + t)));
-            scenarios.add(scenario);
-            ids.add(api.submit(Map.of("input", "Work [scenario:" + scenario + "]")));
-        }
-        assertTrue(target.awaitRequest(path, 60), "the effect never reached the target");
-        for (String scenario : scenarios) {
-            awaitModelCall(scenario, 2);
-        }
 
-        // when: kill -9, then boot again
+        // when: kill -9 while the request is at the target, then boot again
+        long id = api.submit(Map.of("input", "Deploy it [scenario:" + scenario + "]"));
+        assertTrue(target.awaitRequest(path, 60), "the effect never reached the target");
         server.kill9();
-        held.countDown();
         Duration boot = server.start();
         Instant up = Instant.now();
+        JsonNode task = api.awaitTermination(id, Duration.ofSeconds(90));
 
-        // then: the effect in doubt was sent again with the same key, and the answer of iteration 1 was not paid again
-        JsonNode task = api.awaitTermination(toolTask, Duration.ofSeconds(90));
+        // then
         assertEquals("COMPLETED", task.path("state").asText(), task.toString());
-        assertEquals(2, task.path("iterations").asInt());
+        assertEquals(2, task.path("iterations").asInt(), () -> "model requests (iteration: roles) " + requests(scenario));
         assertEquals(2, target.rawCount(path), "the in-doubt effect is sent again after the crash");
         assertEquals(1, target.distinctKeys(path), "…with the same idempotency key");
-        assertEquals(List.of(1, 2), iterationsCalled(tool), "the journaled answer of iteration 1 was not paid again");
-        JsonNode toolMessage = api.get("/tasks/" + toolTask + "/transcript").body().path("messages").get(3);
+        assertEquals(List.of(1, 2), iterationsCalled(scenario), "the journaled answer of iteration 1 was not paid again");
+        JsonNode toolMessage = api.get("/tasks/" + id + "/transcript").body().path("messages").get(3);
         assertEquals("tool", toolMessage.path("role").asText());
         assertTrue(toolMessage.path("inDoubt").asBoolean(), "the transcript shows the effect was in doubt: " + toolMessage);
-        assertContiguous(api, toolTask, 2);
-        assertExecutions(toolTask, 2);
+        assertContiguous(api, id, 2);
+        assertExecutions(id, 2);
         System.out.printf("crash-tool: boot %d ms; resumed task done %d ms after the deployment was up;"
                         + " effect requests raw=%d distinct=%d; model calls per iteration %s%n",
                 boot.toMillis(), Duration.between(up, Instant.now()).toMillis(), target.rawCount(path),
-                target.distinctKeys(path), callsPerIteration(tool));
-        // …and every task caught between iterations resumed once from its checkpoint: only the unanswered call asked
-        // again, once, and every iteration committed exactly once
-        for (int t = 0; t < ids.size(); t++) {
-            JsonNode resumed = api.awaitTermination(ids.get(t), Duration.ofSeconds(90));
-            assertEquals("COMPLETED", resumed.path("state").asText(), resumed.toString());
-            assertEquals("done " + t, resumed.path("result").asText());
-            assertEquals(List.of(1, 2, 2, 3, 4), iterationsCalled(scenarios.get(t)), "only the unanswered call is made again, once");
-            assertContiguous(api, ids.get(t), 4);
-            assertExecutions(ids.get(t), 2);
-        }
+                target.distinctKeys(path), callsPerIteration(scenario));
+    }
+
+    @Test
+    void killDuringModelCallCallsItOnceMore() {
+        // given: iteration 2's answer takes long the first time
+        String scenario = "model-crash-" + UUID.randomUUID().toString().substring(0, 8);
+        MODEL.script(scenario,
+                List.of(Reply.tools("check_disk", "{}")),
+                List.of(Reply.answer("slow").delayed(60_000), Reply.answer("Disk checked.")));
+
+        // when
+        long id = api.submit(Map.of("input", "Check [scenario:" + scenario + "]"));
+        awaitModelCall(scenario, 2);
+        server.kill9();
+        server.start();
+        JsonNode task = api.awaitTermination(id, Duration.ofSeconds(90));
+
+        // then
+        assertEquals("COMPLETED", task.path("state").asText(), task.toString());
+        assertEquals("Disk checked.", task.path("result").asText());
+        assertEquals(List.of(1, 2, 2), iterationsCalled(scenario), "only the unanswered call is made again, once");
+        assertContiguous(api, id, 2);
     }
 
     @Test
@@ -153,6 +144,41 @@ abstract class CrashRecoveryIT {
         assertEquals(6, task.path("iterations").asInt());
         assertContiguous(api, id, 6);
         assertExecutions(id, 3);
+    }
+
+    @Test
+    void everyTaskRunningAtTheKillResumesExactlyOnce() {
+        // given: three tasks of four iterations, each with iteration 1 committed and iteration 2's model call held (the
+        // first call only: the call made again after the boot is answered)
+        CountDownLatch held = new CountDownLatch(1);
+        List<Long> ids = new ArrayList<>();
+        List<String> scenarios = new ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+            String scenario = "several-" + t + "-" + UUID.randomUUID().toString().substring(0, 8);
+            MODEL.script(scenario, List.of(Reply.tools("check_disk", "{}")),
+                    List.of(Reply.tools("check_disk", "{}").heldBy(held), Reply.tools("check_disk", "{}")),
+                    List.of(Reply.tools("check_disk", "{}")), List.of(Reply.answer("done " + t)));
+            scenarios.add(scenario);
+            ids.add(api.submit(Map.of("input", "Work [scenario:" + scenario + "]")));
+        }
+        for (String scenario : scenarios) {
+            awaitModelCall(scenario, 2);
+        }
+
+        // when
+        server.kill9();
+        held.countDown();
+        server.start();
+
+        // then: each resumed once from its checkpoint, only the unanswered call asked again, every iteration committed once
+        for (int t = 0; t < ids.size(); t++) {
+            JsonNode task = api.awaitTermination(ids.get(t), Duration.ofSeconds(90));
+            assertEquals("COMPLETED", task.path("state").asText(), task.toString());
+            assertEquals("done " + t, task.path("result").asText());
+            assertEquals(List.of(1, 2, 2, 3, 4), iterationsCalled(scenarios.get(t)), "only the unanswered call is made again, once");
+            assertContiguous(api, ids.get(t), 4);
+            assertExecutions(ids.get(t), 2);
+        }
     }
 
     @Test
@@ -262,6 +288,12 @@ abstract class CrashRecoveryIT {
             assertTrue(Instant.now().isBefore(end), "the model was never asked for iteration " + iteration);
             AgentBatchApi.pause(50);
         }
+    }
+
+    /** Each model request of the scenario: its iteration and the roles of its messages (for failure messages). */
+    private static List<String> requests(String scenario) {
+        return MODEL.calls(scenario).stream().map(c -> c.iteration() + ": " + StreamSupport.stream(
+                c.body().path("messages").spliterator(), false).map(m -> m.path("role").asText()).toList()).toList();
     }
 
     private static List<Integer> iterationsCalled(String scenario) {
