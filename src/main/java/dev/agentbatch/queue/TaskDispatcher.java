@@ -89,10 +89,16 @@ public class TaskDispatcher {
     /** Asks for a dispatch pass soon; passes requested while one is queued collapse into it. */
     public void wake() {
         if (passQueued.compareAndSet(false, true)) {
-            executor.execute(() -> {
+            try {
+                executor.execute(() -> {
+                    passQueued.set(false);
+                    pass();
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // the server suspends (a node leaving): no pass now, and none is owed; the scheduled pass resumes with it
                 passQueued.set(false);
-                pass();
-            });
+                LOG.fine(() -> "no dispatcher pass while the server suspends: " + e.getMessage());
+            }
         }
     }
 

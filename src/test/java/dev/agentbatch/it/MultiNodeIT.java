@@ -77,6 +77,15 @@ class MultiNodeIT {
         }
     }
 
+    /** The task ends COMPLETED; otherwise the failure carries the task and both nodes' log lines about it. */
+    private static void assertCompleted(ServerProcess via, long id) {
+        JsonNode task = via.api().awaitTermination(id, LONG);
+        if (!"COMPLETED".equals(task.path("state").asText())) {
+            throw new AssertionError("task " + id + " ended " + task.path("state").asText() + ", not COMPLETED: " + task
+                    + a.logOf(id) + b.logOf(id));
+        }
+    }
+
     private static ServerProcess node(String name, int offset, Path workspace) {
         Map<String, String> properties = new HashMap<>(Map.of(
                 "OPENAI_API_KEY", "it-test-key",
@@ -119,7 +128,7 @@ class MultiNodeIT {
         });
         sampler.start();
         for (long id : tasks.keySet()) {
-            assertEquals("COMPLETED", a.api().awaitTermination(id, LONG).path("state").asText());
+            assertCompleted(a, id);
         }
         sampling.set(false);
         sampler.join();
@@ -252,7 +261,7 @@ class MultiNodeIT {
             a.signal("CONT");
         }
         for (long id : onA.keySet()) {
-            assertEquals("COMPLETED", b.api().awaitTermination(id, LONG).path("state").asText());
+            assertCompleted(b, id);
         }
 
         // then: A committed nothing for them after the takeover, and its stale executions ended by themselves
@@ -295,7 +304,7 @@ class MultiNodeIT {
         awaitTakenOver(onA.keySet(), epochs, "node-b");
         Duration takeover = Duration.between(killed, Instant.now());
         for (long id : onA.keySet()) {
-            assertEquals("COMPLETED", b.api().awaitTermination(id, LONG).path("state").asText());
+            assertCompleted(b, id);
         }
 
         // then
@@ -341,7 +350,7 @@ class MultiNodeIT {
         }
         Duration handOff = Duration.between(gone, Instant.now());
         for (long id : all) {
-            assertEquals("COMPLETED", b.api().awaitTermination(id, LONG).path("state").asText());
+            assertCompleted(b, id);
         }
 
         // then: nothing repeated, and the hand-off did not wait for the lease

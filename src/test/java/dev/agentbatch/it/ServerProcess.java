@@ -119,6 +119,21 @@ public final class ServerProcess implements AutoCloseable {
         throw new IllegalStateException("server not healthy after 180 s; see " + home.resolve("standalone/log/server.log"));
     }
 
+    /**
+     * The lines of this server's log about one task (those that begin {@code [task id }), for a failure message: CI
+     * shows a test's output, not the servers' logs.
+     */
+    public String logOf(long taskId) {
+        String needle = "[task " + taskId + " ";
+        Path log = home.resolve("standalone/log/server.log");
+        try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(log, java.nio.charset.StandardCharsets.UTF_8)) {
+            return lines.filter(l -> l.contains(needle)).map(l -> l.length() > 400 ? l.substring(0, 400) + "…" : l)
+                    .collect(java.util.stream.Collectors.joining("\n  ", "\n" + home.getFileName() + ":\n  ", ""));
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return "\n" + home.getFileName() + ": no log (" + e.getMessage() + ")";
+        }
+    }
+
     /** Resident memory of the server's JVM (Linux /proc), for the benchmarks' memory per running task. */
     public long residentBytes() {
         if (process == null) {
