@@ -21,6 +21,7 @@ import dev.agentbatch.model.ToolCall;
 import dev.agentbatch.ops.AgentMetrics;
 import dev.agentbatch.task.AgentTask;
 import dev.agentbatch.task.ExitStatus;
+import dev.agentbatch.task.TaskProgress;
 import dev.agentbatch.task.TaskStore;
 import dev.agentbatch.task.UniqueViolation;
 import dev.agentbatch.tools.ToolCallRecord;
@@ -97,6 +98,9 @@ public class AgentTurnReader extends AbstractItemReader {
     private int epoch;
     private Limits limits;
     private ApprovalPolicy policy;
+    /** Fixed at submission, read when the loop opens: how long a gated call may wait, and the tools the task may use. */
+    private Duration approvalTimeout;
+    private List<String> allowList;
     /** The conversation as committed up to iteration {@link #conversationAt}; null: read it from the transcript. */
     private List<ChatMessage> conversation;
     private int conversationAt;
@@ -138,6 +142,8 @@ public class AgentTurnReader extends AbstractItemReader {
         limits = Limits.of(maxIterations, budgetTokens, deadline, iterationTimeoutSeconds, toolFailureLimit, task.startedAt)
                 .excludingApprovalWait(approvals.waited(id));
         policy = ApprovalPolicy.stored(task.approvalRequired);
+        approvalTimeout = task.approvalTimeout == null ? null : Duration.parse(task.approvalTimeout);
+        allowList = task.tools == null ? null : Arrays.asList(task.tools.split(","));
         window = ContextWindow.of(contextTokens, contextReserveTokens, contextKeepIterations);
         lastPromptTokens = 0;
         lastPromptChars = 0;
@@ -154,23 +160,22 @@ public class AgentTurnReader extends AbstractItemReader {
             throw new AgentFailure(ExitStatus.RETRIES_EXHAUSTED, "iteration " + next + " failed " + attempts.retries()
                     + " times, past its retry limit; last error: " + attempts.lastError().getMessage(), attempts.lastError());
         }
-        AgentTask task = tasks.snapshot(id);
-        if (task.epoch != epoch) {
+        TaskProgress task = tasks.progress(id);
+        if (task.epoch() != epoch) {
             throw new AgentFailure(ExitStatus.FENCED, "execution " + jobContext.getExecutionId() + " carried task " + id
-                    + " at epoch " + epoch + " but the task is now at epoch " + task.epoch + ": a newer execution carries it");
+                    + " at epoch " + epoch + " but the task is now at epoch " + task.epoch() + ": a newer execution carries it");
         }
-        if (task.stopRequestedAt != null) {
-            LOG.info(() -> prefix() + "stop requested at " + task.stopRequestedAt + ": stopping before iteration " + next);
+        if (task.stopRequestedAt() != null) {
+            LOG.info(() -> prefix() + "stop requested at " + task.stopRequestedAt() + ": stopping before iteration " + next);
             BatchRuntime.getJobOperator().stop(jobContext.getExecutionId());
             return null;
         }
-        List<ChatMessage> conversation = conversation(task.iterations);
+        List<ChatMessage> conversation = conversation(task.iterations());
         ChatMessage last = conversation.get(conversation.size() - 1);
         if (last.isFinalAnswer()) {
             return null;
         }
-        Instant deadlineAt = limits.check(next, task.totalTokens(), task.toolFailures, iterationStart);
-        List<String> allowList = task.tools == null ? null : Arrays.asList(task.tools.split(","));
+        Instant deadlineAt = limits.check(next, task.totalTokens(), task.toolFailures(), iterationStart);
 
         ModelTurn fromJournal = journaled.remove(next);
         boolean replayed = fromJournal != null;
@@ -185,7 +190,7 @@ public class AgentTurnReader extends AbstractItemReader {
             turn = keep(ask(next, conversation, allowList, deadlineAt));
         }
         List<ToolCall> gated = policy.gated(turn.message().toolCalls(), tools);
-        if (!gated.isEmpty() && awaitsApproval(task, next, turn.message().toolCalls(), gated)) {
+        if (!gated.isEmpty() && awaitsApproval(next, turn.message().toolCalls(), gated)) {
             return null;
         }
         lastRead = next;
@@ -225,12 +230,12 @@ public class AgentTurnReader extends AbstractItemReader {
      *
      * @return true when the job stops for the approval
      */
-    private boolean awaitsApproval(AgentTask task, int iteration, List<ToolCall> calls, List<ToolCall> gated) {
+    private boolean awaitsApproval(int iteration, List<ToolCall> calls, List<ToolCall> gated) {
         Map<String, ToolCallRecord> rows = approvals.gatedRows(id, iteration);
         if (gated.stream().allMatch(c -> rows.containsKey(c.id()) && rows.get(c.id()).approval.isDecided())) {
             return false;
         }
-        Duration timeout = task.approvalTimeout == null ? null : Duration.parse(task.approvalTimeout);
+        Duration timeout = approvalTimeout;
         List<ToolCallRecord> pending;
         try {
             pending = approvals.hold(id, epoch, jobContext.getExecutionId(), iteration, calls, gated, timeout);

@@ -1,13 +1,21 @@
 package dev.agentbatch.model;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import javax.sql.DataSource;
+
+import dev.agentbatch.config.Jdbc;
 import dev.agentbatch.config.Json;
+import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.PersistenceException;
 import jakarta.transaction.Transactional;
 
 /**
@@ -19,6 +27,8 @@ public class ModelJournal {
 
     @PersistenceContext
     EntityManager em;
+    @Resource(lookup = "java:jboss/datasources/AgentBatchDS")
+    DataSource dataSource;
 
     /** Read outside the chunk transaction, so that it holds no connection during the model call. */
     @Transactional(Transactional.TxType.NOT_SUPPORTED)
@@ -46,22 +56,41 @@ public class ModelJournal {
         return turns;
     }
 
-    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    /**
+     * Journals the answer in a database transaction of its own: one INSERT on a connection taken outside the chunk's
+     * transaction (suspended here) and committed on its own, so it stays whatever the chunk does. Plain JDBC: a JTA
+     * transaction and a persistence context for one row written once were most of this call's cost.
+     *
+     * @throws PersistenceException when the row could not be written; a unique violation (SQLSTATE 23505) in its causes
+     *         means another execution journaled this iteration first
+     */
+    @Transactional(Transactional.TxType.NOT_SUPPORTED)
     public void record(long taskId, int iteration, long executionId, String model, ModelTurn turn, long latencyMs,
                        String contextTrimmed) {
-        ModelCall call = new ModelCall();
-        call.taskId = taskId;
-        call.iteration = iteration;
-        call.jobExecutionId = executionId;
-        call.model = model;
-        call.response = Json.write(turn.message());
-        call.promptTokens = turn.usage().promptTokens();
-        call.completionTokens = turn.usage().completionTokens();
-        call.latencyMs = latencyMs;
-        call.contextTrimmed = contextTrimmed;
-        call.createdAt = Instant.now();
-        em.persist(call);
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(INSERT)) {
+            s.setLong(1, taskId);
+            s.setInt(2, iteration);
+            s.setLong(3, executionId);
+            Jdbc.setString(s, 4, model);
+            s.setString(5, Json.write(turn.message()));
+            s.setLong(6, turn.usage().promptTokens());
+            s.setLong(7, turn.usage().completionTokens());
+            s.setLong(8, latencyMs);
+            Jdbc.setString(s, 9, contextTrimmed);
+            Jdbc.setInstant(s, 10, Instant.now());
+            s.executeUpdate();
+            if (!c.getAutoCommit()) {
+                c.commit();
+            }
+        } catch (SQLException e) {
+            throw new PersistenceException("could not journal the model's answer of task " + taskId + " iteration "
+                    + iteration + ": " + e.getMessage(), e);
+        }
     }
+
+    private static final String INSERT = "insert into AGENT_MODEL_CALL (TASK_ID, ITERATION, JOB_EXECUTION_ID, MODEL,"
+            + " RESPONSE, PROMPT_TOKENS, COMPLETION_TOKENS, LATENCY_MS, CONTEXT_TRIMMED, CREATED_AT)"
+            + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     /** What each paid request of the task left out to fit the model's context, by iteration (only those that did). */
     public java.util.Map<Integer, String> contextTrimmed(long taskId) {

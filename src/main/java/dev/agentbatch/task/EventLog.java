@@ -1,11 +1,15 @@
 package dev.agentbatch.task;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
 import dev.agentbatch.config.AgentBatchConfig;
 import dev.agentbatch.config.ClusterSignals;
+import dev.agentbatch.config.Jdbc;
 import dev.agentbatch.config.SqlTime;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -49,9 +53,37 @@ public class EventLog {
                 .setParameter(5, e.executionId()).setParameter(6, e.exitStatus()).setParameter(7, e.totalTokens())
                 .setParameter(8, config.nodeId()).setParameter(9, e.at())
                 .executeUpdate();
+        announce(e);
+    }
+
+    /**
+     * Records the event with a plain statement on {@code c}, a connection in the caller's transaction (the agent loop's
+     * writer, which writes its iteration in one JDBC pass); the caller then {@link #announce}s it.
+     */
+    public void insert(Connection c, TaskEvent e) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(INSERT)) {
+            s.setLong(1, e.taskId());
+            s.setString(2, e.type());
+            Jdbc.setString(s, 3, e.state() == null ? null : e.state().name());
+            Jdbc.setInt(s, 4, e.iteration());
+            Jdbc.setLong(s, 5, e.executionId());
+            Jdbc.setString(s, 6, e.exitStatus());
+            Jdbc.setLong(s, 7, e.totalTokens());
+            Jdbc.setString(s, 8, config.nodeId());
+            Jdbc.setInstant(s, 9, e.at());
+            s.executeUpdate();
+        }
+    }
+
+    /** Once an event is written in the caller's transaction: this node's relay is poked when it commits, others by a signal. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void announce(TaskEvent e) {
         committed.fire(e);
         signals.eventsChanged();
     }
+
+    private static final String INSERT = "insert into AGENT_EVENT (TASK_ID, TYPE, STATE, ITERATION, JOB_EXECUTION_ID,"
+            + " EXIT_STATUS, TOKENS, NODE_ID, CREATED_AT) values (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     /** A task's events after {@code afterId}, in order: what a reconnecting follower missed. */
     public List<TaskEvent> ofTaskAfter(long taskId, long afterId) {

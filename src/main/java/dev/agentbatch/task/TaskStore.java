@@ -1,19 +1,28 @@
 package dev.agentbatch.task;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 
+import javax.sql.DataSource;
+
 import dev.agentbatch.config.Json;
 import dev.agentbatch.model.ChatMessage;
 import dev.agentbatch.model.Role;
 import dev.agentbatch.model.ToolCall;
+import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.PersistenceException;
 import jakarta.transaction.Transactional;
 
 /**
@@ -29,6 +38,8 @@ public class TaskStore {
 
     @PersistenceContext
     EntityManager em;
+    @Resource(lookup = "java:jboss/datasources/AgentBatchDS")
+    DataSource dataSource;
 
     @Inject
     EventLog events;
@@ -57,6 +68,28 @@ public class TaskStore {
         return get(taskId);
     }
 
+    /**
+     * The task's progress, read outside any transaction (as {@link #snapshot}) with one plain JDBC query: the agent loop
+     * reads it before every model call, and needs none of the rest of the task.
+     */
+    @Transactional(Transactional.TxType.NOT_SUPPORTED)
+    public TaskProgress progress(long taskId) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("select EPOCH, ITERATIONS,"
+                + " STOP_REQUESTED_AT, PROMPT_TOKENS + COMPLETION_TOKENS, TOOL_FAILURES from AGENT_TASK where ID = ?")) {
+            s.setLong(1, taskId);
+            try (ResultSet r = s.executeQuery()) {
+                if (!r.next()) {
+                    throw new IllegalStateException("no agent task " + taskId);
+                }
+                OffsetDateTime stop = r.getObject(3, OffsetDateTime.class);
+                return new TaskProgress(r.getInt(1), r.getInt(2), stop == null ? null : stop.toInstant(), r.getLong(4),
+                        r.getInt(5));
+            }
+        } catch (SQLException e) {
+            throw new PersistenceException("could not read the progress of task " + taskId + ": " + e.getMessage(), e);
+        }
+    }
+
     @Transactional(Transactional.TxType.NOT_SUPPORTED)
     public List<TaskMessage> messagesOutsideTransaction(long taskId) {
         return messages(taskId);
@@ -77,22 +110,6 @@ public class TaskStore {
         List<ChatMessage> messages = new ArrayList<>(rows.size());
         rows.forEach(r -> messages.add(toChatMessage(r)));
         return messages;
-    }
-
-    TaskMessage append(long taskId, int iteration, int seq, ChatMessage message, boolean inDoubt, Instant now) {
-        TaskMessage row = new TaskMessage();
-        row.taskId = taskId;
-        row.iteration = iteration;
-        row.seq = seq;
-        row.role = message.role().wireName();
-        row.content = message.content();
-        row.toolCalls = message.toolCalls().isEmpty() ? null : Json.write(message.toolCalls());
-        row.toolCallId = message.toolCallId();
-        row.toolName = message.toolName();
-        row.inDoubt = inDoubt;
-        row.createdAt = now;
-        em.persist(row);
-        return row;
     }
 
     /**
