@@ -46,11 +46,11 @@ final class Benchmarks {
 
     record Sizes(int reps, int b1Iterations, int b2Iterations, long b2LatencyMs, int[] b3Tasks, int b5Samples,
                  int b6Tasks, int b7CapTasks, long b7CapLatencyMs, int b7CpuTasks, int b7Nodes, int b8Iterations,
-                 int memoryTasks) {
+                 int memoryTasks, int warmupTasks) {
         static Sizes of(Mode mode) {
             return mode == Mode.FULL
-                    ? new Sizes(3, 50, 20, 500, new int[] {10, 200, 1000}, 50, 100, 72, 1000, 200, 3, 200, 1000)
-                    : new Sizes(1, 5, 2, 100, new int[] {3}, 3, 3, 16, 300, 32, 2, 12, 3);
+                    ? new Sizes(3, 50, 20, 500, new int[] {10, 200, 1000}, 50, 100, 72, 1000, 200, 3, 200, 1000, 20)
+                    : new Sizes(1, 5, 2, 100, new int[] {3}, 3, 3, 16, 300, 32, 2, 12, 3, 3);
         }
     }
 
@@ -180,9 +180,11 @@ final class Benchmarks {
         List<Double> plain2 = new ArrayList<>();
         List<Double> durable2 = new ArrayList<>();
         try (PlainAgentLoop plain = new PlainAgentLoop(modelUrl(), PlainTools.checkDisk(base.resolve("target/bench-workspace")))) {
-            for (int w = 0; w < 3; w++) { // warm-up: class loading and JIT on both sides
-                durableTask(api, script(10, 0));
-                plain.run(inputFor(script(10, 0)));
+            // warm-up, the same on both sides: class loading, and enough calls (1,000 iterations in a full run) for the JIT
+            // to compile the hot paths; after 30 iterations much of the server's path still ran in C1 code or interpreted
+            for (int w = 0; w < sizes.warmupTasks(); w++) {
+                durableTask(api, script(sizes.b1Iterations(), 0));
+                plain.run(inputFor(script(sizes.b1Iterations(), 0)));
             }
             Path recording = base.resolve("target/bench-profile-b1.jfr");
             if (profile) {
@@ -595,7 +597,8 @@ final class Benchmarks {
 
     /** Runs one durable task and returns its server-side run time (first start to end) in ms. */
     private double durableTask(AgentBatchApi api, String scenario) {
-        long id = api.submit(Map.of("input", inputFor(scenario), "maxIterations", 1000));
+        // the plain loop's one tool, so that both loops send the model the same tool list
+        long id = api.submit(Map.of("input", inputFor(scenario), "maxIterations", 1000, "tools", List.of("check_disk")));
         JsonNode task = api.awaitTermination(id, Duration.ofMinutes(10));
         check(task);
         return Duration.between(Instant.parse(task.path("startedAt").asText()), Instant.parse(task.path("endedAt").asText()))
@@ -604,7 +607,7 @@ final class Benchmarks {
 
     /** Runs one durable task and returns the commit time of each of its iterations (the transcript's model turns). */
     private List<Instant> durableCommitTimes(AgentBatchApi api, String scenario) {
-        long id = api.submit(Map.of("input", inputFor(scenario), "maxIterations", 1000));
+        long id = api.submit(Map.of("input", inputFor(scenario), "maxIterations", 1000, "tools", List.of("http_request")));
         check(api.awaitTermination(id, Duration.ofMinutes(10)));
         return StreamSupport.stream(api.get("/tasks/" + id + "/transcript").body().path("messages").spliterator(), false)
                 .filter(m -> m.path("role").asText().equals("assistant"))
