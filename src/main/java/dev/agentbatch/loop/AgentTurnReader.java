@@ -135,8 +135,9 @@ public class AgentTurnReader extends AbstractItemReader {
         conversation = null;
         lastTurn = null;
         journaled = journal.after(id, lastRead);
-        if (checkpoint instanceof AgentCheckpoint cp && cp.iterations() != task.iterations) {
-            LOG.warning(() -> prefix() + "checkpoint says " + cp.iterations() + " iterations, the task "
+        Integer checkpointed = AgentCheckpoint.iterations(checkpoint);
+        if (checkpointed != null && checkpointed != task.iterations) {
+            LOG.warning(() -> prefix() + "checkpoint says " + checkpointed + " iterations, the task "
                     + task.iterations + "; the task's committed transcript wins");
         }
         limits = Limits.of(maxIterations, budgetTokens, deadline, iterationTimeoutSeconds, toolFailureLimit, task.startedAt)
@@ -368,9 +369,10 @@ public class AgentTurnReader extends AbstractItemReader {
         }
     }
 
+    /** The committed iterations, as an Integer: JBeret keeps it as it is, where it serializes and reads back an object. */
     @Override
     public Serializable checkpointInfo() {
-        return new AgentCheckpoint(lastRead);
+        return lastRead;
     }
 
     private String prefix() {
