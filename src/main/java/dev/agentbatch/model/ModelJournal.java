@@ -67,7 +67,19 @@ public class ModelJournal {
     @Transactional(Transactional.TxType.NOT_SUPPORTED)
     public void record(long taskId, int iteration, long executionId, String model, ModelTurn turn, long latencyMs,
                        String contextTrimmed) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(INSERT)) {
+        try (Connection c = dataSource.getConnection()) {
+            insert(c, taskId, iteration, executionId, model, turn, latencyMs, contextTrimmed);
+        } catch (SQLException e) {
+            throw new PersistenceException("could not journal the model's answer of task " + taskId + " iteration "
+                    + iteration + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The insert, committed: the pool hands out a connection in auto-commit outside a transaction, else it commits here. */
+    private static void insert(Connection c, long taskId, int iteration, long executionId, String model, ModelTurn turn,
+                               long latencyMs, String contextTrimmed) throws SQLException {
+        boolean autoCommit = c.getAutoCommit();
+        try (PreparedStatement s = c.prepareStatement(INSERT)) {
             s.setLong(1, taskId);
             s.setInt(2, iteration);
             s.setLong(3, executionId);
@@ -79,12 +91,14 @@ public class ModelJournal {
             Jdbc.setString(s, 9, contextTrimmed);
             Jdbc.setInstant(s, 10, Instant.now());
             s.executeUpdate();
-            if (!c.getAutoCommit()) {
+            if (!autoCommit) {
                 c.commit();
             }
         } catch (SQLException e) {
-            throw new PersistenceException("could not journal the model's answer of task " + taskId + " iteration "
-                    + iteration + ": " + e.getMessage(), e);
+            if (!autoCommit) {
+                c.rollback();
+            }
+            throw e;
         }
     }
 
