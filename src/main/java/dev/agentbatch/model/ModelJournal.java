@@ -67,18 +67,16 @@ public class ModelJournal {
     @Transactional(Transactional.TxType.NOT_SUPPORTED)
     public void record(long taskId, int iteration, long executionId, String model, ModelTurn turn, long latencyMs,
                        String contextTrimmed) {
-        try (Connection c = dataSource.getConnection()) {
-            insert(c, taskId, iteration, executionId, model, turn, latencyMs, contextTrimmed);
+        try {
+            Jdbc.autoCommitted(dataSource, c -> insert(c, taskId, iteration, executionId, model, turn, latencyMs, contextTrimmed));
         } catch (SQLException e) {
             throw new PersistenceException("could not journal the model's answer of task " + taskId + " iteration "
                     + iteration + ": " + e.getMessage(), e);
         }
     }
 
-    /** The insert, committed: the pool hands out a connection in auto-commit outside a transaction, else it commits here. */
-    private static void insert(Connection c, long taskId, int iteration, long executionId, String model, ModelTurn turn,
-                               long latencyMs, String contextTrimmed) throws SQLException {
-        boolean autoCommit = c.getAutoCommit();
+    private static int insert(Connection c, long taskId, int iteration, long executionId, String model, ModelTurn turn,
+                              long latencyMs, String contextTrimmed) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(INSERT)) {
             s.setLong(1, taskId);
             s.setInt(2, iteration);
@@ -90,15 +88,7 @@ public class ModelJournal {
             s.setLong(8, latencyMs);
             Jdbc.setString(s, 9, contextTrimmed);
             Jdbc.setInstant(s, 10, Instant.now());
-            s.executeUpdate();
-            if (!autoCommit) {
-                c.commit();
-            }
-        } catch (SQLException e) {
-            if (!autoCommit) {
-                c.rollback();
-            }
-            throw e;
+            return s.executeUpdate();
         }
     }
 
