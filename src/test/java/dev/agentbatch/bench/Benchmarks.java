@@ -166,7 +166,9 @@ final class Benchmarks {
      * nobody reads, boots with C1 only like the tests' servers (ServerProcess), which is faster.
      */
     private String jvmOptions(String heap) {
-        return heap + " -XX:MetaspaceSize=96M -XX:MaxMetaspaceSize=512m" + (mode == Mode.SMOKE ? " -XX:TieredStopAtLevel=1" : "");
+        return heap + " -XX:MetaspaceSize=96M -XX:MaxMetaspaceSize=512m" + (mode == Mode.SMOKE ? " -XX:TieredStopAtLevel=1" : "")
+                // whole stacks in the profiles (JFR keeps 64 frames by default, and a batch thread's are deeper)
+                + (profile ? " -XX:FlightRecorderOptions:stackdepth=512" : "");
     }
 
     private static String modelUrl() {
