@@ -2,6 +2,8 @@ package dev.agentbatch.model;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
 import com.openai.client.OpenAIClient;
@@ -9,6 +11,7 @@ import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.RequestOptions;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionTool;
 
 import dev.agentbatch.config.AgentBatchConfig;
 import jakarta.annotation.PostConstruct;
@@ -31,6 +34,11 @@ public class OpenAiChatModel implements ChatModel {
     private OpenAIClient client;
     private okhttp3.OkHttpClient http;
     private String model;
+    /**
+     * The tools' request parameters by tool list: the same few lists (the registry's, a task's allow-list) are sent with
+     * every call, and openai-java's builders are not free. Immutable values; cleared if a deployment ever made many.
+     */
+    private final Map<List<ToolSpec>, List<ChatCompletionTool>> toolParams = new ConcurrentHashMap<>();
 
     @PostConstruct
     void connect() {
@@ -68,7 +76,10 @@ public class OpenAiChatModel implements ChatModel {
                 .model(model)
                 .messages(MessageMapper.toParams(conversation));
         if (!tools.isEmpty()) {
-            params.tools(MessageMapper.toTools(tools));
+            if (toolParams.size() > 64) {
+                toolParams.clear();
+            }
+            params.tools(toolParams.computeIfAbsent(tools, MessageMapper::toTools));
         }
         ChatCompletion completion = client.chat().completions()
                 .create(params.build(), RequestOptions.builder().timeout(timeout).build());

@@ -43,10 +43,11 @@ final class PlainAgentLoop implements AutoCloseable {
     /** The same, adding the {@link System#nanoTime()} at which each iteration ended to {@code iterationEnds}. */
     int run(String input, List<Long> iterationEnds) throws Exception {
         List<ChatMessage> conversation = new ArrayList<>(List.of(ChatMessage.system("bench"), ChatMessage.user(input)));
-        List<ToolSpec> specs = List.of(new ToolSpec(tool.name(), tool.description(), tool.parameters()));
+        // built once per task, as the server builds them once per tool list
+        var tools = MessageMapper.toTools(List.of(new ToolSpec(tool.name(), tool.description(), tool.parameters())));
         for (int iteration = 1; ; iteration++) {
             ModelTurn turn = MessageMapper.fromCompletion(client.chat().completions().create(ChatCompletionCreateParams.builder()
-                    .model("fake-model").messages(MessageMapper.toParams(conversation)).tools(MessageMapper.toTools(specs)).build()));
+                    .model("fake-model").messages(MessageMapper.toParams(conversation)).tools(tools).build()));
             conversation.add(turn.message());
             if (turn.message().isFinalAnswer()) {
                 iterationEnds.add(System.nanoTime());

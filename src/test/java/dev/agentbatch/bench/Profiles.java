@@ -54,6 +54,30 @@ final class Profiles {
         COMPONENTS.put("sun.", "JDK");
     }
 
+    /**
+     * Where a sample's CPU went in the agent's own terms: the first of these methods found anywhere on its stack (most
+     * specific first), so each phase includes what it calls (H2, Hibernate, openai-java…). JBeret's chunk loop is what
+     * its chunk does apart from our reader, processor and writer: the checkpoint, the commit, the next chunk's start.
+     */
+    private static final Map<String, String> PHASES = new LinkedHashMap<>();
+
+    static {
+        PHASES.put("dev.agentbatch.model.ModelJournal.record", "iteration: model journal (its own commit)");
+        PHASES.put("dev.agentbatch.model.OpenAiChatModel.next", "iteration: model call (openai-java, HTTP)");
+        PHASES.put("dev.agentbatch.loop.AgentTurnReader.readItem", "iteration: reader, the rest (task read, limits)");
+        PHASES.put("dev.agentbatch.loop.ToolCallProcessor.processItem", "iteration: tool calls (ledger included)");
+        PHASES.put("dev.agentbatch.loop.TranscriptWriter.writeItems", "iteration: writer (task, transcript, event)");
+        PHASES.put("dev.agentbatch.loop.AgentTurnReader.open", "task: loop opens (conversation read)");
+        PHASES.put("org.jberet.runtime.runner.ChunkRunner.", "iteration: JBeret chunk loop (checkpoint, commit, next chunk)");
+        PHASES.put("dev.agentbatch.loop.TaskStateListener.beforeJob", "task: execution begins (epoch, RUNNING)");
+        PHASES.put("dev.agentbatch.loop.TaskStateListener.afterJob", "task: execution ends (state, queue)");
+        PHASES.put("dev.agentbatch.task.TaskResource.submit", "task: submission (REST)");
+        PHASES.put("dev.agentbatch.queue.TaskDispatcher.launch", "task: job start (JobOperator.start, attach)");
+        PHASES.put("dev.agentbatch.queue.TaskDispatcher.pass", "task: dispatcher pass (claim, recovery, metrics)");
+        PHASES.put("org.jberet.runtime.runner.", "task: JBeret job and step runners (repository rows)");
+        PHASES.put("io.undertow.", "REST, the rest (polling, authentication)");
+    }
+
     private Profiles() {
     }
 
@@ -61,6 +85,7 @@ final class Profiles {
     static String summarize(Path recording, String title, int topMethods) throws IOException {
         Map<String, Integer> byComponent = new HashMap<>();
         Map<String, Integer> byMethod = new HashMap<>();
+        Map<String, Integer> byPhase = new HashMap<>();
         int samples = 0;
         for (RecordedEvent event : RecordingFile.readAllEvents(recording)) {
             if (!event.getEventType().getName().equals("jdk.ExecutionSample") || event.getStackTrace() == null) {
@@ -73,10 +98,14 @@ final class Profiles {
             samples++;
             byMethod.merge(name(frames.get(0)), 1, Integer::sum);
             byComponent.merge(component(frames), 1, Integer::sum);
+            byPhase.merge(phase(frames), 1, Integer::sum);
         }
         StringBuilder b = new StringBuilder("**" + title + "** (" + samples + " execution samples)\n\n| component | share |\n|---|---|\n");
         int total = Math.max(1, samples);
         byComponent.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(12)
+                .forEach(e -> b.append(String.format(Locale.ROOT, "| %s | %.1f %% |%n", e.getKey(), 100.0 * e.getValue() / total)));
+        b.append("\n| phase (the first of ours or JBeret's on the stack; what it calls included) | share |\n|---|---|\n");
+        byPhase.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
                 .forEach(e -> b.append(String.format(Locale.ROOT, "| %s | %.1f %% |%n", e.getKey(), 100.0 * e.getValue() / total)));
         b.append("\n| hottest methods (innermost frame) | share |\n|---|---|\n");
         byMethod.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(topMethods)
@@ -99,6 +128,18 @@ final class Profiles {
             }
         }
         return jdk != null ? jdk : "other";
+    }
+
+    /** The phase of {@link #PHASES} whose method is on the stack, the most specific first; else "other". */
+    private static String phase(List<RecordedFrame> frames) {
+        for (Map.Entry<String, String> p : PHASES.entrySet()) {
+            for (RecordedFrame frame : frames) {
+                if ((frame.getMethod().getType().getName() + "." + frame.getMethod().getName()).startsWith(p.getKey())) {
+                    return p.getValue();
+                }
+            }
+        }
+        return "other";
     }
 
     private static String name(RecordedFrame frame) {
