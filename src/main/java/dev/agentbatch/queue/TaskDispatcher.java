@@ -1,5 +1,6 @@
 package dev.agentbatch.queue;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
@@ -62,13 +63,20 @@ public class TaskDispatcher {
     @Resource
     ManagedExecutorService launcher;
 
+    /** While the server boots: how often a pass that found it still suspended looks again, and for how long. */
+    private static final long BOOT_RETRY_MS = 100;
+    private static final Duration BOOT_RETRY_FOR = Duration.ofMinutes(2);
+
     private final AtomicBoolean passQueued = new AtomicBoolean();
     private final Object passLock = new Object();
     private ScheduledFuture<?> sweep;
+    /** Until the first pass that did its work: WildFly deploys us before it resumes, and a pass before that does nothing. */
+    private volatile Instant bootRetryUntil;
 
     void start() {
         long sweepMs = config.dispatchSweep().toMillis();
         sweep = executor.scheduleWithFixedDelay(this::pass, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
+        bootRetryUntil = Instant.now().plus(BOOT_RETRY_FOR);
         wake();
     }
 
@@ -111,8 +119,13 @@ public class TaskDispatcher {
         synchronized (passLock) {
             try {
                 if (!lease.holdsLease() || server.suspending()) {
-                    return; // no work without a fresh lease, and none for a node that is leaving
+                    // no work without a fresh lease, and none for a node that is leaving; but a booting server is still
+                    // suspended when it deploys us: look again soon, so that the queue and the orphans of a crash are
+                    // taken up as the server resumes, not a sweep later (AGENT_BATCH_DISPATCH_SWEEP_MS)
+                    retryWhileBooting();
+                    return;
                 }
+                bootRetryUntil = null;
                 String node = config.nodeId();
                 tasks.releaseUnstartedClaims(node, Instant.now());
                 recovery.reconcile();
@@ -131,6 +144,18 @@ public class TaskDispatcher {
             } finally {
                 metrics.dispatchPass();
             }
+        }
+    }
+
+    private void retryWhileBooting() {
+        Instant until = bootRetryUntil;
+        if (until == null || Instant.now().isAfter(until)) {
+            return;
+        }
+        try {
+            executor.schedule(this::wake, BOOT_RETRY_MS, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.fine(() -> "no dispatcher retry while the server boots: " + e.getMessage());
         }
     }
 
