@@ -90,16 +90,7 @@ public final class Jdbc {
                 c.setAutoCommit(false);
             }
             try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    c.rollback();
-                } catch (SQLException rollback) {
-                    e.addSuppressed(rollback);
-                }
-                throw e;
+                return committed(c, work);
             } finally {
                 if (autoCommit) {
                     c.setAutoCommit(true);
@@ -116,21 +107,23 @@ public final class Jdbc {
      */
     public static <T> T autoCommitted(DataSource dataSource, Work<T> work) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            if (c.getAutoCommit()) {
-                return work.run(c);
-            }
+            return c.getAutoCommit() ? work.run(c) : committed(c, work);
+        }
+    }
+
+    /** Runs {@code work} on a connection not in auto-commit: commits when it returns, rolls back when it throws. */
+    private static <T> T committed(Connection c, Work<T> work) throws SQLException {
+        try {
+            T result = work.run(c);
+            c.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
             try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    c.rollback();
-                } catch (SQLException rollback) {
-                    e.addSuppressed(rollback);
-                }
-                throw e;
+                c.rollback();
+            } catch (SQLException rollback) {
+                e.addSuppressed(rollback);
             }
+            throw e;
         }
     }
 }
