@@ -38,7 +38,8 @@ import dev.agentbatch.tools.PlainTools;
  * {@link Mode#SMOKE} runs every measurement tiny so the harness cannot rot, and checks what each one must get right
  * (completed tasks, distinct effects, iteration counts) in {@link #failures()}; timings are never asserted.
  * {@code -Dbench.only=B1,B8} runs a subset ({@code B3-DEFAULT}: only the B3 run on WildFly's default cap and pool);
- * {@code -Dbench.profile=true} records JFR method profiles of B1 and B3.
+ * {@code -Dbench.profile=true} records JFR method profiles of B1 and B3, and breaks M down by class and by native
+ * memory category.
  */
 final class Benchmarks {
 
@@ -172,7 +173,7 @@ final class Benchmarks {
     private String jvmOptions(String heap) {
         return heap + " -XX:MetaspaceSize=96M -XX:MaxMetaspaceSize=512m" + (mode == Mode.SMOKE ? " -XX:TieredStopAtLevel=1" : "")
                 // whole stacks in the profiles (JFR keeps 64 frames by default, and a batch thread's are deeper)
-                + (profile ? " -XX:FlightRecorderOptions:stackdepth=512" : "");
+                + (profile ? " -XX:FlightRecorderOptions:stackdepth=512 -XX:NativeMemoryTracking=summary" : "");
     }
 
     private static String modelUrl() {
@@ -375,6 +376,10 @@ final class Benchmarks {
         int n = sizes.memoryTasks();
         target.answerSize("/memory", 20 * 1024);
         long pid = server.jvm().pid();
+        MemoryBreakdown breakdown = new MemoryBreakdown(pid);
+        if (profile) {
+            breakdown.idle();
+        }
         long idleHeap = heapAfterGc(pid);
         long idleRss = server.residentBytes();
         CountDownLatch held = new CountDownLatch(1);
@@ -407,6 +412,9 @@ final class Benchmarks {
                     String.format(Locale.ROOT, "heap after full GC %.0f KB per task; resident %d MB idle, %d MB with the tasks",
                             heapPerTask, idleRss / 1048576, busyRss / 1048576),
                     "≤ 150 KB", rssPerTask <= 150 ? "met" : "missed"});
+            if (profile) {
+                profiles.add(breakdown.busy(n, 15));
+            }
         } finally {
             held.countDown();
         }
