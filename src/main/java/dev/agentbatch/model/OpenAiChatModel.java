@@ -56,7 +56,8 @@ public class OpenAiChatModel implements ChatModel {
      * request's timeout to its own copy of the OkHttp client.
      */
     public static OpenAIClient client(okhttp3.OkHttpClient http, String baseUrl, String apiKey, int maxRetries) {
-        return OpenAIOkHttpClient.builder().okHttpClient(http).apiKey(apiKey).baseUrl(baseUrl).maxRetries(maxRetries).build();
+        return OpenAIOkHttpClient.builder().okHttpClient(http).jsonMapper(dev.agentbatch.config.Json.openAiMapper())
+                .apiKey(apiKey).baseUrl(baseUrl).maxRetries(maxRetries).build();
     }
 
     @PreDestroy
