@@ -35,3 +35,20 @@ if [ -z "$AGENT_BATCH_DB_URL" ]; then
   export AGENT_BATCH_DB_USER=AGENT_BATCH
   AGENT_BATCH_DB_PASSWORD=$(sed -n 's/^password=//p' "$__ab_dir/database.properties"); export AGENT_BATCH_DB_PASSWORD
 fi
+# Memory per running task (a batch thread each; BENCHMARKS.md, M). The JDK keeps, per thread, a direct buffer as large
+# as the largest I/O that thread made (H2's file writes, sockets): ~85 KB of native memory per task. Larger I/O now gets
+# a buffer of its own, freed at once.
+case "$JAVA_OPTS" in
+  *jdk.nio.maxCachedBufferSize*) ;;
+  *) JAVA_OPTS="$JAVA_OPTS -Djdk.nio.maxCachedBufferSize=16384" ;;
+esac
+# And every Java method entry touches the page 20 pages (80 KB) below the stack pointer (the JVM's shadow zone), so each
+# thread's stack stays resident 80 KB deeper than it ever reaches (~24 KB here). x86_64's default of 20 pages is for
+# the JDK's old native socket write, which put a 64 KB buffer on the stack (hotspot's globals_x86.hpp); Java 17's
+# sockets (NioSocketImpl, the default unless -Djdk.net.usePlainSocketImpl) do not, and the JVM allows 10 on this
+# architecture (not on others: there the default stays). Saves 40 KB per running task; -XX:StackShadowPages in
+# JAVA_OPTS chooses another value.
+case "$JAVA_OPTS" in
+  *StackShadowPages*) ;;
+  *) if [ "$(uname -m)" = x86_64 ]; then JAVA_OPTS="$JAVA_OPTS -XX:StackShadowPages=10"; fi ;;
+esac
