@@ -88,10 +88,17 @@ public class TaskEvents {
     /** Asks for a poll soon; pokes while one is queued collapse into it. */
     public void poke() {
         if (hasFollowers() && pollQueued.compareAndSet(false, true)) {
-            executor.execute(() -> {
+            try {
+                executor.execute(() -> {
+                    pollQueued.set(false);
+                    poll();
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // no poll now (the server suspends, or its executor is full); the next poke or the ticker polls, so a
+                // refused poke must not leave pollQueued set, which would swallow every later poke
                 pollQueued.set(false);
-                poll();
-            });
+                LOG.fine(() -> "no event poll now: " + e.getMessage());
+            }
         }
     }
 

@@ -36,16 +36,30 @@ class EventsIT extends IntegrationTestBase {
 
             // then: the stream ended by itself after COMPLETED, with one iteration event per committed iteration
             List<String> names = stream.events().stream().map(SseClient.Event::name).toList();
-            assertEquals("task", names.get(0), names.toString());
-            assertEquals(3, names.stream().filter("iteration"::equals).count(), names.toString());
-            assertEquals("state", names.get(names.size() - 1), names.toString());
-            assertTrue(stream.events().get(names.size() - 1).data().contains("\"COMPLETED\""), stream.events().toString());
+            String seen = "events " + stream.events() + ", stream " + stream.ending() + "; the task now: " + API.task(id)
+                    + "; model calls: " + MODEL.calls(scenario).size() + "; AGENT_EVENT holds: " + recorded(id);
+            assertEquals("task", names.get(0), seen);
+            assertEquals(3, names.stream().filter("iteration"::equals).count(), seen);
+            assertEquals("state", names.get(names.size() - 1), seen);
+            assertTrue(stream.events().get(names.size() - 1).data().contains("\"COMPLETED\""), seen);
             long previous = -1;
             for (SseClient.Event e : stream.events()) {
-                assertTrue(Long.parseLong(e.id()) >= previous, "ids in order: " + stream.events());
+                assertTrue(Long.parseLong(e.id()) >= previous, "ids in order: " + seen);
                 previous = Long.parseLong(e.id());
             }
         }
         assertEquals("COMPLETED", API.task(id).path("state").asText());
+    }
+
+    /** What a client reconnecting from the start replays: the task's events as AGENT_EVENT recorded them. */
+    private static String recorded(long id) {
+        try (SseClient replay = SseClient.open(API, "/tasks/" + id + "/events", "0")) {
+            try {
+                replay.awaitEnd(Duration.ofSeconds(10));
+            } catch (AssertionError stillOpen) {
+                // the task has not ended: what came so far is the answer
+            }
+            return replay.events().stream().map(e -> e.id() + " " + e.name()).toList() + " (" + replay.ending() + ")";
+        }
     }
 }

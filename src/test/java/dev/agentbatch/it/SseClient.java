@@ -22,6 +22,8 @@ public final class SseClient implements AutoCloseable {
     private final List<Event> events = Collections.synchronizedList(new ArrayList<>());
     private final CompletableFuture<HttpResponse<java.util.stream.Stream<String>>> response;
     private volatile boolean ended;
+    /** How the stream ended: by the server, or with the client's error (what a failing test should say). */
+    private volatile String ending = "open";
 
     private SseClient(String url, String lastEventId, String authorization) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream").GET();
@@ -52,8 +54,10 @@ public final class SseClient implements AutoCloseable {
                     data.append(line.substring(5).trim());
                 }
             }
+            ending = "ended by the server (HTTP " + r.statusCode() + ")";
             ended = true;
         }).exceptionally(e -> {
+            ending = "failed: " + e;
             ended = true;
             return null;
         });
@@ -75,6 +79,11 @@ public final class SseClient implements AutoCloseable {
         }
     }
 
+    /** "open", "ended by the server (HTTP 200)", or "failed: " and the client's error. */
+    public String ending() {
+        return ending;
+    }
+
     /** Waits until an event matches, and returns it. */
     public Event await(Predicate<Event> condition, Duration timeout) {
         Instant end = Instant.now().plus(timeout);
@@ -94,7 +103,7 @@ public final class SseClient implements AutoCloseable {
         Instant end = Instant.now().plus(timeout);
         while (!ended) {
             if (Instant.now().isAfter(end)) {
-                throw new AssertionError("the stream did not end within " + timeout + "; got " + events());
+                throw new AssertionError("the stream did not end within " + timeout + "; got " + events() + " (" + ending + ")");
             }
             AgentBatchApi.pause(20);
         }
