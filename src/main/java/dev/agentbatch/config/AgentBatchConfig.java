@@ -132,6 +132,14 @@ public class AgentBatchConfig {
         return get("AGENT_BATCH_EVENT_RETENTION").map(Duration::parse).orElse(Duration.ofDays(1));
     }
 
+    /**
+     * How often every event stream gets a comment line: an idle connection is what proxies (nginx cuts at 60 s by
+     * default) and HTTP/2 idle timeouts close, and a write is how a client that went away is noticed.
+     */
+    public Duration sseKeepAlive() {
+        return get("AGENT_BATCH_SSE_KEEPALIVE_MS").map(Long::parseLong).map(Duration::ofMillis).orElse(Duration.ofSeconds(15));
+    }
+
     /** How often agent-purge runs; PT0S turns the schedule off (purge on demand only). */
     public Duration purgeInterval() {
         return get("AGENT_BATCH_PURGE_INTERVAL").map(Duration::parse).orElse(Duration.ofDays(1));

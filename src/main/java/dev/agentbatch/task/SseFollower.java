@@ -1,19 +1,19 @@
 package dev.agentbatch.task;
 
 import java.util.List;
-import java.util.function.Consumer;
 
 import dev.agentbatch.config.Json;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 
 /**
  * One SSE client following one task, or every task ({@code taskId} null): writes each event with its id, replays what
  * a reconnecting client missed (its {@code Last-Event-ID}), never sends an id twice or out of order, and, for one
- * task, hangs up after a terminal state.
+ * task, hangs up after a terminal state. The relay sends a comment line now and then ({@link #keepAlive()}).
  */
-final class SseFollower implements Consumer<TaskEvent> {
+final class SseFollower implements TaskEvents.Follower {
 
     private final Long taskId;
     private final SseEventSink sink;
@@ -69,6 +69,20 @@ final class SseFollower implements Consumer<TaskEvent> {
         send(event);
     }
 
+    /** A comment line ({@code : keep-alive}), which clients ignore: keeps a quiet stream open, finds a gone client. */
+    @Override
+    public synchronized void keepAlive() {
+        if (sink.isClosed()) {
+            unfollow();
+            return;
+        }
+        try {
+            write(sse.newEventBuilder().comment("keep-alive").build());
+        } catch (RuntimeException e) {
+            unfollow(); // closed meanwhile
+        }
+    }
+
     private void send(TaskEvent event) {
         if (event.id() <= lastSent) {
             return;
@@ -81,13 +95,16 @@ final class SseFollower implements Consumer<TaskEvent> {
     }
 
     private void write(String name, long id, String json) {
-        sink.send(sse.newEventBuilder().id(Long.toString(id)).name(name).mediaType(MediaType.APPLICATION_JSON_TYPE)
-                        .data(String.class, json).build())
-                .whenComplete((ok, failure) -> {
-                    if (failure != null) {
-                        unfollow(); // the client went away
-                    }
-                });
+        write(sse.newEventBuilder().id(Long.toString(id)).name(name).mediaType(MediaType.APPLICATION_JSON_TYPE)
+                .data(String.class, json).build());
+    }
+
+    private void write(OutboundSseEvent event) {
+        sink.send(event).whenComplete((ok, failure) -> {
+            if (failure != null) {
+                unfollow(); // the client went away
+            }
+        });
     }
 
     private void unfollow() {

@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import dev.agentbatch.config.AgentBatchConfig;
 import dev.agentbatch.config.ClusterSignals;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -31,6 +32,9 @@ import jakarta.inject.Inject;
  * <p>Ids are handed out when a row is inserted, not when its transaction commits, so a row can appear after a higher
  * id was delivered. The relay remembers such gaps and looks for them again for a while (an id that never shows up was
  * rolled back), so nothing committed is ever skipped; a follower never gets an id twice.
+ *
+ * <p>Every {@link AgentBatchConfig#sseKeepAlive()} each follower gets a comment line, so that no proxy or HTTP/2 idle
+ * timeout closes a quiet stream, and a client that went away is noticed and dropped.
  */
 @ApplicationScoped
 public class TaskEvents {
@@ -41,24 +45,33 @@ public class TaskEvents {
 
     @Inject
     EventLog log;
+    @Inject
+    AgentBatchConfig config;
     @Resource
     ManagedScheduledExecutorService executor;
 
-    private final Map<Long, Set<Consumer<TaskEvent>>> followers = new ConcurrentHashMap<>();
-    private final Set<Consumer<TaskEvent>> everything = ConcurrentHashMap.newKeySet();
+    /** One client of a stream: takes the events, and a keep-alive now and then. */
+    public interface Follower extends Consumer<TaskEvent> {
+        void keepAlive();
+    }
+
+    private final Map<Long, Set<Follower>> followers = new ConcurrentHashMap<>();
+    private final Set<Follower> everything = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean pollQueued = new AtomicBoolean();
     private final Object pollLock = new Object();
     /** Ids below the cursor not seen yet, with when they were first missed. */
     private final Map<Long, Instant> gaps = new TreeMap<>();
     private long cursor;
     private ScheduledFuture<?> ticker;
+    /** When the followers last got a keep-alive (nanoTime); only the ticker reads and writes it. */
+    private long keptAliveAt = System.nanoTime();
 
-    public void follow(long taskId, Consumer<TaskEvent> follower) {
+    public void follow(long taskId, Follower follower) {
         start();
         followers.computeIfAbsent(taskId, k -> ConcurrentHashMap.newKeySet()).add(follower);
     }
 
-    public void unfollow(long taskId, Consumer<TaskEvent> follower) {
+    public void unfollow(long taskId, Follower follower) {
         followers.computeIfPresent(taskId, (k, set) -> {
             set.remove(follower);
             return set.isEmpty() ? null : set;
@@ -66,12 +79,12 @@ public class TaskEvents {
     }
 
     /** Follows every task (the console's stream). */
-    public void followAll(Consumer<TaskEvent> follower) {
+    public void followAll(Follower follower) {
         start();
         everything.add(follower);
     }
 
-    public void unfollowAll(Consumer<TaskEvent> follower) {
+    public void unfollowAll(Follower follower) {
         everything.remove(follower);
     }
 
@@ -117,6 +130,7 @@ public class TaskEvents {
             ticker = executor.scheduleWithFixedDelay(() -> {
                 if (hasFollowers()) {
                     poll();
+                    keepAliveWhenDue();
                 }
             }, POLL_MS, POLL_MS, TimeUnit.MILLISECONDS);
         }
@@ -158,8 +172,23 @@ public class TaskEvents {
         }
     }
 
+    /** Every {@link AgentBatchConfig#sseKeepAlive()}: a comment to every follower (a dead one drops out on the write). */
+    private void keepAliveWhenDue() {
+        long now = System.nanoTime();
+        if (now - keptAliveAt < config.sseKeepAlive().toNanos()) {
+            return;
+        }
+        keptAliveAt = now;
+        try {
+            followers.values().forEach(set -> set.forEach(Follower::keepAlive));
+            everything.forEach(Follower::keepAlive);
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "a keep-alive could not be written", e);
+        }
+    }
+
     private void deliver(TaskEvent event) {
-        Set<Consumer<TaskEvent>> set = followers.get(event.taskId());
+        Set<Follower> set = followers.get(event.taskId());
         if (set != null) {
             set.forEach(f -> f.accept(event));
         }

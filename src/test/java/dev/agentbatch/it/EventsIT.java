@@ -16,6 +16,7 @@ import dev.agentbatch.it.FakeOpenAiServer.Reply;
  * {@code GET /api/tasks/{id}/events} streams a task to its end: the task as it is first, then one {@code iteration}
  * event per committed iteration and the final {@code state}, every event with an id, ids in order; the server ends the
  * stream. The model holds its first answer until the follower has its snapshot, so the test never races the task.
+ * A quiet stream gets keep-alive comments.
  */
 class EventsIT extends IntegrationTestBase {
 
@@ -49,6 +50,21 @@ class EventsIT extends IntegrationTestBase {
             }
         }
         assertEquals("COMPLETED", API.task(id).path("state").asText());
+    }
+
+    @Test
+    void aQuietStreamIsKeptAlive() {
+        // given: the test server sends a keep-alive every second (arquillian.xml; the product's default is 15 s)
+        try (SseClient stream = SseClient.open(API, "/events")) {
+            stream.await(e -> "hello".equals(e.name()), Duration.ofSeconds(60));
+
+            // when: nothing happens for a few seconds
+            stream.awaitComments(3, Duration.ofSeconds(30));
+
+            // then: comment lines came, the stream is open, and no event was made of them
+            assertEquals("open", stream.ending());
+            assertTrue(stream.events().stream().allMatch(e -> e.name() != null && e.id() != null), stream.events().toString());
+        }
     }
 
     /** What a client reconnecting from the start replays: the task's events as AGENT_EVENT recorded them. */

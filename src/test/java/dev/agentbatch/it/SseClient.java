@@ -20,10 +20,17 @@ public final class SseClient implements AutoCloseable {
     }
 
     private final List<Event> events = Collections.synchronizedList(new ArrayList<>());
+    /**
+     * HTTP/1.1, as the product's clients speak to a plain-http server (the console's browser, the CLI's ApiClient): the
+     * JDK client's default would try an h2c upgrade, which neither does. Held for the stream's life.
+     */
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final CompletableFuture<HttpResponse<java.util.stream.Stream<String>>> response;
     private volatile boolean ended;
     /** How the stream ended: by the server, or with the client's error (what a failing test should say). */
     private volatile String ending = "open";
+    /** Comment lines received ({@code : …}): the server's keep-alives, never events. */
+    private final java.util.concurrent.atomic.AtomicInteger comments = new java.util.concurrent.atomic.AtomicInteger();
 
     private SseClient(String url, String lastEventId, String authorization) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream").GET();
@@ -33,7 +40,7 @@ public final class SseClient implements AutoCloseable {
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
-        response = HttpClient.newHttpClient().sendAsync(request.build(), HttpResponse.BodyHandlers.ofLines());
+        response = http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofLines());
         response.thenAccept(r -> {
             String id = null;
             String name = null;
@@ -52,6 +59,8 @@ public final class SseClient implements AutoCloseable {
                     name = line.substring(6).trim();
                 } else if (line.startsWith("data:")) {
                     data.append(line.substring(5).trim());
+                } else if (line.startsWith(":")) {
+                    comments.incrementAndGet();
                 }
             }
             ending = "ended by the server (HTTP " + r.statusCode() + ")";
@@ -82,6 +91,22 @@ public final class SseClient implements AutoCloseable {
     /** "open", "ended by the server (HTTP 200)", or "failed: " and the client's error. */
     public String ending() {
         return ending;
+    }
+
+    public int comments() {
+        return comments.get();
+    }
+
+    /** Waits until the stream brought {@code count} comment lines. */
+    public void awaitComments(int count, Duration timeout) {
+        Instant end = Instant.now().plus(timeout);
+        while (comments.get() < count) {
+            if (Instant.now().isAfter(end)) {
+                throw new AssertionError(comments.get() + " comment line(s) within " + timeout + ", not " + count + "; got "
+                        + events() + " (" + ending + ")");
+            }
+            AgentBatchApi.pause(20);
+        }
     }
 
     /** Waits until an event matches, and returns it. */
