@@ -32,6 +32,7 @@ public class OpenAiChatModel implements ChatModel {
     AgentBatchConfig config;
 
     private OpenAIClient client;
+    private com.fasterxml.jackson.databind.json.JsonMapper json;
     private okhttp3.OkHttpClient http;
     private String model;
     /**
@@ -45,7 +46,8 @@ public class OpenAiChatModel implements ChatModel {
         model = config.openAiModel();
         String baseUrl = config.openAiBaseUrl();
         http = NoDelaySockets.okHttp();
-        client = client(http, baseUrl, config.openAiApiKey().orElse(AgentBatchConfig.DEMO_MODEL_NAME),
+        json = dev.agentbatch.config.Json.openAiMapper();
+        client = client(http, json, baseUrl, config.openAiApiKey().orElse(AgentBatchConfig.DEMO_MODEL_NAME),
                 config.openAiMaxRetries());
         LOG.info(() -> "model " + model + " at " + baseUrl
                 + (config.usesDemoModel() ? " (no OPENAI_API_KEY: built-in offline demo model)" : ""));
@@ -56,8 +58,26 @@ public class OpenAiChatModel implements ChatModel {
      * request's timeout to its own copy of the OkHttp client.
      */
     public static OpenAIClient client(okhttp3.OkHttpClient http, String baseUrl, String apiKey, int maxRetries) {
-        return OpenAIOkHttpClient.builder().okHttpClient(http).jsonMapper(dev.agentbatch.config.Json.openAiMapper())
-                .apiKey(apiKey).baseUrl(baseUrl).maxRetries(maxRetries).build();
+        return client(http, dev.agentbatch.config.Json.openAiMapper(), baseUrl, apiKey, maxRetries);
+    }
+
+    private static OpenAIClient client(okhttp3.OkHttpClient http, com.fasterxml.jackson.databind.json.JsonMapper json,
+                                       String baseUrl, String apiKey, int maxRetries) {
+        return OpenAIOkHttpClient.builder().okHttpClient(http).jsonMapper(json).apiKey(apiKey).baseUrl(baseUrl)
+                .maxRetries(maxRetries).build();
+    }
+
+    /**
+     * Does once, before any task needs it, what the first model call of a deployment would otherwise do on a task's
+     * time: create the client, and write a request and read an answer with its JSON mapper (loading openai-java's and
+     * Kotlin's classes, building Jackson's serializers for them). No call is made.
+     *
+     * @return how long it took
+     */
+    public Duration warmUp() {
+        long start = System.nanoTime();
+        ModelWarmUp.exercise(json, model);
+        return Duration.ofNanos(System.nanoTime() - start);
     }
 
     @PreDestroy
