@@ -14,7 +14,6 @@ import dev.agentbatch.task.ExitStatus;
 import dev.agentbatch.task.TaskStore;
 import jakarta.batch.api.BatchProperty;
 import jakarta.batch.api.listener.AbstractJobListener;
-import jakarta.batch.runtime.BatchRuntime;
 import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.context.JobContext;
 import jakarta.enterprise.context.Dependent;
@@ -54,6 +53,16 @@ public class TaskStateListener extends AbstractJobListener {
     @Inject
     @BatchProperty
     String taskId;
+    /** The limits as the execution's job parameters give them (blank: not given), mirrored into the task. */
+    @Inject
+    @BatchProperty
+    String maxIterations;
+    @Inject
+    @BatchProperty
+    String budgetTokens;
+    @Inject
+    @BatchProperty
+    String deadline;
 
     @Override
     public void beforeJob() {
@@ -62,7 +71,7 @@ public class TaskStateListener extends AbstractJobListener {
         live.begin(exec);
         faults.hold(FaultInjection.SLOW_RESTART, id);
         int epoch = tasks.markStarted(id, exec, jobContext.getInstanceId(), config.nodeId(),
-                BatchRuntime.getJobOperator().getParameters(exec));
+                TaskStore.StartLimits.of(maxIterations, budgetTokens, deadline));
         LOG.info(() -> "[task " + id + " exec " + exec + "] RUNNING on " + config.nodeId() + " (epoch " + epoch + ")");
     }
 

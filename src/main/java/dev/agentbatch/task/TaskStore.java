@@ -13,6 +13,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 
 import javax.sql.DataSource;
 
+import dev.agentbatch.config.Jdbc;
 import dev.agentbatch.config.Json;
 import dev.agentbatch.model.ChatMessage;
 import dev.agentbatch.model.Role;
@@ -116,56 +117,87 @@ public class TaskStore {
      * A new job execution carries the task: it now owns it, under a new epoch, on this node. A targeted UPDATE, not a
      * dirty entity, guarded by the table of states ({@link TaskState#CARRIABLE}) and by the job instance: an execution
      * of another job instance never carries the task, and a COMPLETED or still queued task is never taken. Clears a
-     * stop request (it was for the execution before) and the claim's hold.
+     * stop request (it was for the execution before) and the claim's hold, and mirrors the limits the execution runs
+     * with, as its job parameters say (a restart from jboss-cli or the console may have changed them), so that the task
+     * shows what is enforced; a limit the parameters do not set, or set to something that is not a number, is left as
+     * it is (the reader fails such an execution with a clear error). Plain JDBC on the transaction's connection: the
+     * update, the event and the read of the new epoch, with no persistence context (every execution begins here).
      *
      * @return the new epoch
      * @throws IllegalStateException when the task may not be carried by this execution (the job then fails)
      */
     @Transactional
-    public int markStarted(long taskId, long executionId, long jobInstanceId, String nodeId, java.util.Properties limits) {
+    public int markStarted(long taskId, long executionId, long jobInstanceId, String nodeId, StartLimits limits) {
         Instant now = Instant.now();
-        int updated = em.createQuery("update AgentTask t set t.state = :running, t.jobExecutionId = :exec,"
-                        + " t.jobInstanceId = :instance, t.nodeId = :node, t.epoch = t.epoch + 1, t.error = null,"
-                        + " t.exitStatus = null, t.endedAt = null, t.stopRequestedAt = null,"
-                        + " t.startedAt = coalesce(t.startedAt, :now), t.updatedAt = :now"
-                        + " where t.id = :id and t.state in :carriable"
-                        + " and (t.jobInstanceId is null or t.jobInstanceId = :instance)")
-                .setParameter("running", TaskState.RUNNING).setParameter("exec", executionId)
-                .setParameter("instance", jobInstanceId).setParameter("node", nodeId).setParameter("now", now)
-                .setParameter("id", taskId).setParameter("carriable", TaskState.CARRIABLE).executeUpdate();
-        if (updated != 1) {
-            AgentTask task = em.find(AgentTask.class, taskId);
-            throw new IllegalStateException(task == null ? "no agent task " + taskId
-                    : "task " + taskId + " is " + task.state + " (job instance " + task.jobInstanceId + "): job execution "
-                    + executionId + " of job instance " + jobInstanceId + " may not carry it");
+        int epoch;
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement s = c.prepareStatement(MARK_STARTED)) {
+                s.setLong(1, executionId);
+                s.setLong(2, jobInstanceId);
+                s.setString(3, nodeId);
+                Jdbc.setInstant(s, 4, now);
+                Jdbc.setInstant(s, 5, now);
+                Jdbc.setInt(s, 6, limits.maxIterations());
+                Jdbc.setLong(s, 7, limits.budgetTokens());
+                Jdbc.setString(s, 8, limits.deadline());
+                s.setLong(9, taskId);
+                s.setLong(10, jobInstanceId);
+                if (s.executeUpdate() != 1) {
+                    throw notCarriable(c, taskId, executionId, jobInstanceId);
+                }
+            }
+            try (PreparedStatement s = c.prepareStatement("select EPOCH from AGENT_TASK where ID = ?")) {
+                s.setLong(1, taskId);
+                try (ResultSet r = s.executeQuery()) {
+                    r.next();
+                    epoch = r.getInt(1);
+                }
+            }
+            TaskEvent started = TaskEvent.state(taskId, TaskState.RUNNING, executionId, null);
+            events.insert(c, started);
+            events.announce(started);
+        } catch (SQLException e) {
+            throw new PersistenceException("could not mark task " + taskId + " started by job execution " + executionId
+                    + ": " + e.getMessage(), e);
         }
-        syncLimits(taskId, limits);
-        events.publish(TaskEvent.state(taskId, TaskState.RUNNING, executionId, null));
-        return em.createQuery("select t.epoch from AgentTask t where t.id = :id", Integer.class)
-                .setParameter("id", taskId).getSingleResult();
+        return epoch;
     }
 
-    /**
-     * The limits the execution runs with, as its job parameters say (a restart from jboss-cli or the console may
-     * have changed them), so that the task shows what is enforced.
-     */
-    private void syncLimits(long taskId, java.util.Properties limits) {
-        AgentTask task = get(taskId);
-        String max = limits.getProperty("maxIterations");
-        String budget = limits.getProperty("budgetTokens");
-        String deadline = limits.getProperty("deadline");
-        try {
-            if (max != null) {
-                task.maxIterations = Integer.valueOf(max.trim());
-            }
-            if (budget != null) {
-                task.budgetTokens = Long.valueOf(budget.trim());
-            }
-        } catch (NumberFormatException e) {
-            // the reader fails the execution with a clear error; nothing to mirror
+    /** The limits an execution runs with, from its job parameters; null where they set none (or nothing numeric). */
+    public record StartLimits(Integer maxIterations, Long budgetTokens, String deadline) {
+
+        public static StartLimits of(String maxIterations, String budgetTokens, String deadline) {
+            return new StartLimits(number(maxIterations, Integer::valueOf), number(budgetTokens, Long::valueOf),
+                    deadline == null || deadline.isBlank() ? null : deadline.trim());
         }
-        if (deadline != null) {
-            task.deadline = deadline.trim();
+
+        private static <N> N number(String value, java.util.function.Function<String, N> parse) {
+            try {
+                return value == null || value.isBlank() ? null : parse.apply(value.trim());
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+    }
+
+    private static final String MARK_STARTED = "update AGENT_TASK set STATE = 'RUNNING', JOB_EXECUTION_ID = ?,"
+            + " JOB_INSTANCE_ID = ?, NODE_ID = ?, EPOCH = EPOCH + 1, ERROR = null, EXIT_STATUS = null, ENDED_AT = null,"
+            + " STOP_REQUESTED_AT = null, STARTED_AT = coalesce(STARTED_AT, ?), UPDATED_AT = ?,"
+            + " MAX_ITERATIONS = coalesce(?, MAX_ITERATIONS), BUDGET_TOKENS = coalesce(?, BUDGET_TOKENS),"
+            + " DEADLINE = coalesce(?, DEADLINE)"
+            + " where ID = ? and STATE in (" + TaskState.CARRIABLE.stream().map(st -> "'" + st.name() + "'")
+                    .collect(java.util.stream.Collectors.joining(", ")) + ")"
+            + " and (JOB_INSTANCE_ID is null or JOB_INSTANCE_ID = ?)";
+
+    private static IllegalStateException notCarriable(Connection c, long taskId, long executionId, long jobInstanceId)
+            throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("select STATE, JOB_INSTANCE_ID from AGENT_TASK where ID = ?")) {
+            s.setLong(1, taskId);
+            try (ResultSet r = s.executeQuery()) {
+                return new IllegalStateException(!r.next() ? "no agent task " + taskId
+                        : "task " + taskId + " is " + r.getString(1) + " (job instance " + Jdbc.getLong(r, "JOB_INSTANCE_ID")
+                        + "): job execution " + executionId + " of job instance " + jobInstanceId + " may not carry it");
+            }
         }
     }
 
@@ -184,19 +216,28 @@ public class TaskStore {
         if (outcome.state() == TaskState.AWAITING_APPROVAL) {
             return awaitApproval(taskId, executionId);
         }
-        Instant now = Instant.now();
-        boolean ended = em.createQuery("update AgentTask t set t.state = :s, t.exitStatus = :x, t.error = :e,"
-                        + " t.endedAt = :now, t.updatedAt = :now, t.stopRequestedAt = null"
-                        + " where t.id = :id and t.jobExecutionId = :exec and t.state = :running")
-                .setParameter("s", outcome.state()).setParameter("x", outcome.exitStatus())
-                .setParameter("e", error == null || error.length() <= 4000 ? error : error.substring(0, 4000))
-                .setParameter("now", now).setParameter("id", taskId).setParameter("exec", executionId)
-                .setParameter("running", TaskState.RUNNING)
-                .executeUpdate() == 1;
-        if (ended) {
-            events.publish(TaskEvent.state(taskId, outcome.state(), executionId, outcome.exitStatus()));
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("update AGENT_TASK"
+                + " set STATE = ?, EXIT_STATUS = ?, ERROR = ?, ENDED_AT = ?, UPDATED_AT = ?, STOP_REQUESTED_AT = null"
+                + " where ID = ? and JOB_EXECUTION_ID = ? and STATE = 'RUNNING'")) {
+            Instant now = Instant.now();
+            s.setString(1, outcome.state().name());
+            Jdbc.setString(s, 2, outcome.exitStatus());
+            Jdbc.setString(s, 3, error == null || error.length() <= 4000 ? error : error.substring(0, 4000));
+            Jdbc.setInstant(s, 4, now);
+            Jdbc.setInstant(s, 5, now);
+            s.setLong(6, taskId);
+            s.setLong(7, executionId);
+            if (s.executeUpdate() != 1) {
+                return false;
+            }
+            TaskEvent ended = TaskEvent.state(taskId, outcome.state(), executionId, outcome.exitStatus());
+            events.insert(c, ended);
+            events.announce(ended);
+            return true;
+        } catch (SQLException e) {
+            throw new PersistenceException("could not record the end of job execution " + executionId + " of task "
+                    + taskId + ": " + e.getMessage(), e);
         }
-        return ended;
     }
 
     /**
