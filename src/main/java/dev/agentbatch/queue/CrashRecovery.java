@@ -70,10 +70,7 @@ public class CrashRecovery {
     /** @return how many orphaned executions were resumed (side by side: a reboot may find hundreds) */
     public int reconcile() {
         List<CompletableFuture<Boolean>> work = new ArrayList<>();
-        for (AgentTask task : tasks.runningOn(config.nodeId())) {
-            if (task.jobExecutionId != null && live.contains(task.jobExecutionId)) {
-                continue;
-            }
+        for (AgentTask task : tasks.runningOnWithoutLive(config.nodeId(), live::contains)) {
             work.add(CompletableFuture.supplyAsync(() -> reconcile(task), launcher));
         }
         return (int) work.stream().filter(CompletableFuture::join).count();

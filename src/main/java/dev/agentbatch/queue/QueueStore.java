@@ -116,10 +116,24 @@ public class QueueStore {
                 .setParameter("node", nodeId).setParameter("before", before).executeUpdate();
     }
 
-    /** Tasks an execution of this node carries, or did carry when it last looked: what recovery and the sweep check. */
-    public List<AgentTask> runningOn(String nodeId) {
-        return em.createQuery("select t from AgentTask t where t.state = :running and t.nodeId = :node", AgentTask.class)
-                .setParameter("running", TaskState.RUNNING).setParameter("node", nodeId).getResultList();
+    /**
+     * Tasks an execution of this node carries, or did carry when it last looked, except those whose recorded execution
+     * is {@code live} here: what recovery and the sweep check. Every dispatcher pass asks, and nearly every running
+     * task is live, so the ids come first and only the others are loaded.
+     */
+    public List<AgentTask> runningOnWithoutLive(String nodeId, java.util.function.LongPredicate live) {
+        List<Long> ids = em.createQuery("select t.id, t.jobExecutionId from AgentTask t where t.state = :running"
+                        + " and t.nodeId = :node", Object[].class)
+                .setParameter("running", TaskState.RUNNING).setParameter("node", nodeId).getResultList().stream()
+                .filter(row -> row[1] == null || !live.test((Long) row[1])).map(row -> (Long) row[0]).toList();
+        List<AgentTask> found = new java.util.ArrayList<>();
+        for (int from = 0; from < ids.size(); from += 1000) { // a bounded IN list, after a reboot found thousands
+            found.addAll(em.createQuery("select t from AgentTask t where t.id in :ids and t.state = :running"
+                            + " and t.nodeId = :node", AgentTask.class)
+                    .setParameter("ids", ids.subList(from, Math.min(ids.size(), from + 1000)))
+                    .setParameter("running", TaskState.RUNNING).setParameter("node", nodeId).getResultList());
+        }
+        return found;
     }
 
     /**
