@@ -283,6 +283,7 @@ final class Benchmarks {
                 if (profiled) {
                     Profiles.start(server.jvm().pid(), recording);
                 }
+                long leasesLost0 = leasesLost(server);
                 for (int r = 0; r < reps; r++) {
                     double cpu0 = cpuMillis(server);
                     double wall = burst(api, n, 5, 200);
@@ -300,13 +301,27 @@ final class Benchmarks {
                 row(new String[] {"B3", n + " tasks × 5 iterations, 200 ms model: wall ÷ ideal (" + setting + ")",
                         String.format(Locale.ROOT, "%.2f", s.median()), s.format("×") + "; server CPU " + cpu.format("ms/iteration")
                                 + String.format(Locale.ROOT, "; %.0f iterations/s; H2 commit ceiling %.0f it/s (3 commits/it)",
-                                n * 5 / s.median(), h2Commits / 3), target, verdict});
+                                n * 5 / s.median(), h2Commits / 3)
+                                + "; heartbeats late enough to lose the lease: " + (leasesLost(server) - leasesLost0), target, verdict});
             }
         } finally {
             if (pinned) {
                 pin(server.jvm().pid(), "0-" + (CORES - 1));
                 pin(ProcessHandle.current().pid(), "0-" + (CORES - 1));
             }
+        }
+    }
+
+    /**
+     * How often the server's node lost its lease so far (its log's warning): a node too busy to beat stops dispatching,
+     * which B3's wall time would otherwise hide.
+     */
+    private static long leasesLost(ServerProcess server) {
+        try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(
+                server.home().resolve("standalone/log/server.log"), java.nio.charset.StandardCharsets.UTF_8)) {
+            return lines.filter(l -> l.contains("lost its lease")).count();
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return -1;
         }
     }
 
