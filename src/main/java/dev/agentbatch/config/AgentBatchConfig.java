@@ -133,8 +133,9 @@ public class AgentBatchConfig {
     }
 
     /**
-     * How often every event stream gets a comment line: an idle connection is what proxies (nginx cuts at 60 s by
-     * default) and HTTP/2 idle timeouts close, and a write is how a client that went away is noticed.
+     * How often every event stream gets a comment line: an idle connection is what proxies close (nginx cuts at 60 s by
+     * default), and a write is how a client that went away is noticed. (It does not help over HTTP/2, where WildFly's
+     * read-timeout counts what the client sends: README "HTTPS".)
      */
     public Duration sseKeepAlive() {
         return get("AGENT_BATCH_SSE_KEEPALIVE_MS").map(Long::parseLong).map(Duration::ofMillis).orElse(Duration.ofSeconds(15));

@@ -33,8 +33,8 @@ import jakarta.inject.Inject;
  * id was delivered. The relay remembers such gaps and looks for them again for a while (an id that never shows up was
  * rolled back), so nothing committed is ever skipped; a follower never gets an id twice.
  *
- * <p>Every {@link AgentBatchConfig#sseKeepAlive()} each follower gets a comment line, so that no proxy or HTTP/2 idle
- * timeout closes a quiet stream, and a client that went away is noticed and dropped.
+ * <p>Every {@link AgentBatchConfig#sseKeepAlive()} each follower gets a comment line, so that no proxy's idle timeout
+ * closes a quiet stream, and a client that went away is noticed and dropped.
  */
 @ApplicationScoped
 public class TaskEvents {

@@ -67,6 +67,21 @@ class EventsIT extends IntegrationTestBase {
         }
     }
 
+    @Test
+    void aClientThatAsksForHttp2FollowsOverHttp11() {
+        // given: a client that asks for HTTP/2 on the plain listener (an h2c upgrade: curl --http2, the JDK's default)
+        try (SseClient stream = SseClient.open(API, "/events", java.net.http.HttpClient.Version.HTTP_2)) {
+            // when: it follows the event stream
+            stream.await(e -> "hello".equals(e.name()), Duration.ofSeconds(60));
+
+            // then: the server answered in HTTP/1.1, where the listener's read-timeout (90 s) does not cut a stream
+            // that the client only reads (over h2c it did, keep-alives or not: HTTP/2 counts the client's reads)
+            assertEquals(java.net.http.HttpClient.Version.HTTP_1_1, stream.version());
+            stream.awaitComments(1, Duration.ofSeconds(30));
+            assertEquals("open", stream.ending());
+        }
+    }
+
     /** What a client reconnecting from the start replays: the task's events as AGENT_EVENT recorded them. */
     private static String recorded(long id) {
         try (SseClient replay = SseClient.open(API, "/tasks/" + id + "/events", "0")) {

@@ -21,10 +21,10 @@ public final class SseClient implements AutoCloseable {
 
     private final List<Event> events = Collections.synchronizedList(new ArrayList<>());
     /**
-     * HTTP/1.1, as the product's clients speak to a plain-http server (the console's browser, the CLI's ApiClient): the
-     * JDK client's default would try an h2c upgrade, which neither does. Held for the stream's life.
+     * HTTP/1.1 unless a test asks otherwise, as the product's clients speak to a plain-http server (the console's
+     * browser, the CLI's ApiClient). Held for the stream's life.
      */
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http;
     private final CompletableFuture<HttpResponse<java.util.stream.Stream<String>>> response;
     private volatile boolean ended;
     /** How the stream ended: by the server, or with the client's error (what a failing test should say). */
@@ -33,6 +33,11 @@ public final class SseClient implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicInteger comments = new java.util.concurrent.atomic.AtomicInteger();
 
     private SseClient(String url, String lastEventId, String authorization) {
+        this(url, lastEventId, authorization, HttpClient.Version.HTTP_1_1);
+    }
+
+    private SseClient(String url, String lastEventId, String authorization, HttpClient.Version version) {
+        http = HttpClient.newBuilder().version(version).build();
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream").GET();
         if (lastEventId != null) {
             request.header("Last-Event-ID", lastEventId);
@@ -80,6 +85,16 @@ public final class SseClient implements AutoCloseable {
     /** The same, resuming after {@code lastEventId}. */
     public static SseClient open(AgentBatchApi api, String path, String lastEventId) {
         return new SseClient(api.base() + path, lastEventId, api.authorization());
+    }
+
+    /** The same, with a client that asks for {@code version} (HTTP/2: by an h2c upgrade, as the JDK's default does). */
+    public static SseClient open(AgentBatchApi api, String path, HttpClient.Version version) {
+        return new SseClient(api.base() + path, null, api.authorization(), version);
+    }
+
+    /** The HTTP version the server answered with (once the response has begun). */
+    public HttpClient.Version version() {
+        return response.join().version();
     }
 
     public List<Event> events() {
