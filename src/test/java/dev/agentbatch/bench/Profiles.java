@@ -73,6 +73,8 @@ final class Profiles {
         PHASES.put("dev.agentbatch.loop.TaskStateListener.afterJob", "task: execution ends (state, queue)");
         PHASES.put("dev.agentbatch.task.TaskResource.submit", "task: submission (REST)");
         PHASES.put("dev.agentbatch.queue.TaskDispatcher.launch", "task: job start (JobOperator.start, attach)");
+        PHASES.put("dev.agentbatch.queue.CrashRecovery.resume", "task: recovery's restart (JobOperator.restart, force)");
+        PHASES.put("dev.agentbatch.queue.CrashRecovery.reconcile", "task: recovery, the rest (latest execution, follow)");
         PHASES.put("dev.agentbatch.queue.TaskDispatcher.pass", "task: dispatcher pass (claim, recovery, metrics)");
         PHASES.put("org.jberet.runtime.runner.", "task: JBeret job and step runners (repository rows)");
         PHASES.put("io.undertow.", "REST, the rest (polling, authentication)");
