@@ -40,7 +40,7 @@ final class ProgressPrinter {
     void show(JsonNode task) {
         last = task;
         String change = Json.text(task.path("state")) + "/" + Json.text(task.path("iterations")) + "/"
-                + Json.text(task.path("usage").path("totalTokens"));
+                + Json.text(task.path("usage").path("totalTokens")) + "/" + task.path("awaiting").size();
         if (live) {
             rewrite();
         } else if (!change.equals(lastChange)) {

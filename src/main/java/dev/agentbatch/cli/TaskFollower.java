@@ -87,7 +87,12 @@ final class TaskFollower {
                     } else {
                         progress.tick();
                         quiet = quiet.plus(wait);
-                        if (quiet.compareTo(IDLE_CHECK) >= 0) {
+                        if (TaskPrinter.waitsForUnnamedCalls(progress.last())) {
+                            // shown at the approval gate without the calls it waits for: read it until they show
+                            if (isOver(show(api.task(id)))) {
+                                return progress.last();
+                            }
+                        } else if (quiet.compareTo(IDLE_CHECK) >= 0) {
                             quiet = Duration.ZERO;
                             if (isOver(show(api.task(id)))) {
                                 return progress.last();

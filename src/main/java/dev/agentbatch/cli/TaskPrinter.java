@@ -59,6 +59,11 @@ final class TaskPrinter {
         return line.toString();
     }
 
+    /** A task at the approval gate whose view names none of the calls it waits for (as read, it had none yet). */
+    static boolean waitsForUnnamedCalls(JsonNode task) {
+        return task != null && "AWAITING_APPROVAL".equals(Json.text(task.path("state"))) && task.path("awaiting").isEmpty();
+    }
+
     /** What a task in AWAITING_APPROVAL waits for, in words. */
     static String awaiting(JsonNode task) {
         List<String> calls = new ArrayList<>();

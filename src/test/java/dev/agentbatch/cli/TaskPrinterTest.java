@@ -23,6 +23,26 @@ class TaskPrinterTest {
     }
 
     @Test
+    void aTaskAtTheGateWithoutItsCallsIsReadAgainAndReprintedWhenTheyShow() {
+        JsonNode unnamed = parse("{\"id\": 15, \"state\": \"AWAITING_APPROVAL\", \"iterations\": 0, \"awaiting\": []}");
+        JsonNode named = parse("{\"id\": 15, \"state\": \"AWAITING_APPROVAL\", \"iterations\": 0, \"awaiting\":"
+                + " [{\"toolName\": \"clean_logs\", \"toolCallId\": \"call_1\"}]}");
+        assertTrue(TaskPrinter.waitsForUnnamedCalls(unnamed));
+        assertTrue(TaskPrinter.waitsForUnnamedCalls(parse("{\"id\": 15, \"state\": \"AWAITING_APPROVAL\"}")));
+        assertTrue(!TaskPrinter.waitsForUnnamedCalls(named));
+        assertTrue(!TaskPrinter.waitsForUnnamedCalls(parse("{\"id\": 15, \"state\": \"RUNNING\"}")));
+
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ProgressPrinter progress = new ProgressPrinter(new PrintStream(bytes, true, StandardCharsets.UTF_8), false);
+        progress.show(unnamed);
+        progress.show(unnamed);
+        progress.show(named);
+        List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals(2, lines.size(), lines.toString());
+        assertTrue(lines.get(1).contains("waiting for approval of clean_logs (call_1)"), lines.toString());
+    }
+
+    @Test
     void completedLineIsOneLine() {
         JsonNode task = parse("{\"id\": 1, \"state\": \"COMPLETED\", \"iterations\": 1, \"result\": \"a\\n\\n b\"}");
         assertEquals("task 1 COMPLETED in 1 iteration: a b", TaskPrinter.finalLine(task));
