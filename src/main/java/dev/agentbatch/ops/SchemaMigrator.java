@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -72,6 +73,9 @@ public class SchemaMigrator {
             if (legacy) {
                 checkV1(meta, vendor);
             }
+            if (vendor == Vendor.H2) {
+                noStaleResults(c, meta);
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the database's schema before migrating it", e);
         }
@@ -89,6 +93,33 @@ public class SchemaMigrator {
                 + result.migrationsExecuted + " migration(s) applied" + (legacy ? ", baselined a 0.1.0 database at 1" : "")
                 + "; history in " + vendor.historyTable + ")");
         entityManagerFactory.unwrap(SessionFactory.class).getSchemaManager().validateMappedObjects();
+    }
+
+    /**
+     * H2 2.2 may answer a re-run query with the result it cached while another session was committing, missing that
+     * commit until the table changes again (fixed in H2 2.3). The URL of configure-server.cli turns that cache off on
+     * every connection; it is turned off here too, for an H2 URL of one's own (AGENT_BATCH_DB_URL) without the option,
+     * which also gets a warning: this lasts only until the database closes.
+     */
+    private static void noStaleResults(Connection c, DatabaseMetaData meta) throws SQLException {
+        String version = meta.getDatabaseProductVersion();
+        if (!version.startsWith("2.2.")) {
+            return;
+        }
+        String turnedOff;
+        try (Statement s = c.createStatement()) {
+            s.execute("SET OPTIMIZE_REUSE_RESULTS 0");
+            turnedOff = "Turned off until the database closes";
+        } catch (SQLException notAdmin) {
+            turnedOff = "Could not turn it off (" + notAdmin.getMessage() + ")";
+        }
+        String url = System.getenv("AGENT_BATCH_DB_URL");
+        if (url != null && !url.toUpperCase(Locale.ROOT).replace(" ", "").contains(";OPTIMIZE_REUSE_RESULTS=0")) {
+            String done = turnedOff;
+            LOG.warning(() -> "AGENT_BATCH_DB_URL is an H2 " + version + " URL without ;OPTIMIZE_REUSE_RESULTS=0: H2's"
+                    + " result cache can serve a read that misses a commit made meanwhile. " + done + "; add the option"
+                    + " to the URL.");
+        }
     }
 
     /** A 0.1.0 database is baselined only when it has every column V1 declares: otherwise it is not what we think. */
