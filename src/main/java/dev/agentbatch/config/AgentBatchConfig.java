@@ -79,6 +79,14 @@ public class AgentBatchConfig {
     }
 
     /**
+     * How often a dispatcher pass also counts the finished tasks (COMPLETED, FAILED, STOPPED) for the tasks-by-state
+     * gauges, a count of every task kept; the live states are counted on every pass. PT0S counts them on every pass.
+     */
+    public Duration finishedGaugeRefresh() {
+        return get("AGENT_BATCH_FINISHED_GAUGE_REFRESH").map(Duration::parse).orElse(Duration.ofMinutes(1));
+    }
+
+    /**
      * How long an execution may be silent in the job repository, not running in this JVM, before the stranded-task
      * sweep treats it as an orphan (one created before this deployment started is one at once).
      */

@@ -84,10 +84,15 @@ public class AgentMetrics {
         counter("agent_batch.dispatch.passes", Tags.empty()).increment();
     }
 
-    /** Called by the dispatcher with a fresh count of the tasks by state. */
+    /**
+     * Called by the dispatcher with a fresh count of the tasks in some states (every state it counted is a key; the
+     * gauges of the others keep their last count). The queue depth moves when the queued states were counted.
+     */
     public void tasks(Map<TaskState, Long> counts) {
-        tasksByState.forEach((state, value) -> value.set(counts.getOrDefault(state, 0L)));
-        queueDepth.set(counts.entrySet().stream().filter(e -> e.getKey().isQueued()).mapToLong(Map.Entry::getValue).sum());
+        counts.forEach((state, count) -> tasksByState.get(state).set(count));
+        if (counts.keySet().stream().anyMatch(TaskState::isQueued)) {
+            queueDepth.set(counts.entrySet().stream().filter(e -> e.getKey().isQueued()).mapToLong(Map.Entry::getValue).sum());
+        }
     }
 
     public void iteration(Duration took, long promptTokens, long completionTokens) {

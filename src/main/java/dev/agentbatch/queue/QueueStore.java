@@ -2,6 +2,7 @@ package dev.agentbatch.queue;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -177,11 +178,16 @@ public class QueueStore {
         return update.executeUpdate() == 1;
     }
 
-    /** For the tasks-by-state gauges: one grouped count. */
-    public Map<TaskState, Long> countByState() {
+    /**
+     * For the tasks-by-state gauges: one grouped count of the tasks in {@code states} (a range of AGENT_TASK_QUEUE_IDX
+     * per state, so counting the live states costs the tasks in flight, not the history); a state with no task is 0.
+     */
+    public Map<TaskState, Long> countByState(Collection<TaskState> states) {
         Map<TaskState, Long> counts = new EnumMap<>(TaskState.class);
-        for (Object[] row : em.createQuery("select t.state, count(t) from AgentTask t group by t.state", Object[].class)
-                .getResultList()) {
+        states.forEach(state -> counts.put(state, 0L));
+        for (Object[] row : em.createQuery("select t.state, count(t) from AgentTask t where t.state in :states"
+                        + " group by t.state", Object[].class)
+                .setParameter("states", states).getResultList()) {
             counts.put((TaskState) row[0], (Long) row[1]);
         }
         return counts;

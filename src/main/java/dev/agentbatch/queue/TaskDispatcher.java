@@ -70,10 +70,13 @@ public class TaskDispatcher {
     private final AtomicBoolean passQueued = new AtomicBoolean();
     private final Object passLock = new Object();
     private ScheduledFuture<?> sweep;
+    /** Used by passes only, which never overlap. */
+    private StateGauges gauges;
     /** Until the first pass that did its work: WildFly deploys us before it resumes, and a pass before that does nothing. */
     private volatile Instant bootRetryUntil;
 
     void start() {
+        gauges = new StateGauges(config.finishedGaugeRefresh());
         long sweepMs = config.dispatchSweep().toMillis();
         sweep = executor.scheduleWithFixedDelay(this::pass, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
         bootRetryUntil = Instant.now().plus(BOOT_RETRY_FOR);
@@ -138,12 +141,22 @@ public class TaskDispatcher {
                 CompletableFuture.allOf(claimed.stream()
                         .map(task -> CompletableFuture.runAsync(() -> launch(task), launcher))
                         .toArray(CompletableFuture[]::new)).join();
-                metrics.tasks(tasks.countByState());
+                countTasks();
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "dispatch pass failed; the next wake-up or sweep tries again", e);
             } finally {
                 metrics.dispatchPass();
             }
+        }
+    }
+
+    /** The tasks-by-state gauges: the live states every pass, the finished ones as {@link StateGauges} says. */
+    private void countTasks() {
+        try {
+            metrics.tasks(tasks.countByState(gauges.toCount(Instant.now())));
+        } catch (RuntimeException e) {
+            gauges.countFailed();
+            throw e;
         }
     }
 

@@ -33,7 +33,7 @@ class MetricsIT extends IntegrationTestBase {
         // when
         long id = API.submit(Map.of("input", "Go [scenario:" + scenario + "]"));
         assertEquals("COMPLETED", API.awaitTermination(id, Duration.ofSeconds(60)).path("state").asText());
-        awaitDispatchPasses(management, 2); // the task gauges are refreshed by every dispatcher pass
+        awaitDispatchPasses(management, 2); // the IT server counts every state on every pass (arquillian.xml: PT0S)
         String after = scrape();
 
         // then
