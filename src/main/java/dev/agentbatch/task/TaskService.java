@@ -125,14 +125,6 @@ public class TaskService {
         return task;
     }
 
-    public List<AgentTask> list(TaskState state, int limit) {
-        var query = state == null
-                ? em.createQuery("select t from AgentTask t order by t.id desc", AgentTask.class)
-                : em.createQuery("select t from AgentTask t where t.state = :s order by t.id desc", AgentTask.class)
-                        .setParameter("s", state);
-        return query.setMaxResults(limit).getResultList();
-    }
-
     /** The request as stored, for comparing with an earlier one under the same key. */
     public TaskRequest normalized(TaskRequest request, String idempotencyKey) {
         return validator.validate(request, idempotencyKey);
