@@ -222,6 +222,48 @@ class ConsoleIT extends IntegrationTestBase {
         }
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void aLivePageReloadsAtThePaceOfItsOwnReadsAndNeverTwiceAtOnce() {
+        try (Browser browser = Browser.signedInAs(TestUsers.VIEWER)) {
+            browser.open("");
+            // when: events ask a page for a reload every 10 ms for 3 s, and each reload takes 200 ms (the console's own
+            // throttle, as the pages use it, with a 50 ms wait)
+            Map<String, Object> seen = (Map<String, Object>) ((org.openqa.selenium.JavascriptExecutor) browser.driver)
+                    .executeAsyncScript("""
+                            const done = arguments[arguments.length - 1];
+                            import(arguments[0]).then(async ({ throttle }) => {
+                              let running = 0, overlaps = 0, lastCall = 0;
+                              const starts = [];
+                              const reload = () => new Promise((resolve) => {
+                                running++; if (running > 1) overlaps++; starts.push(performance.now());
+                                setTimeout(() => { running--; resolve(); }, 200);
+                              });
+                              const refresh = throttle(reload, 50);
+                              const end = performance.now() + 3000;
+                              while (performance.now() < end) {
+                                refresh(); lastCall = performance.now();
+                                await new Promise((r) => setTimeout(r, 10));
+                              }
+                              await new Promise((r) => setTimeout(r, 3000));
+                              done({ runs: starts.length, overlaps, lastCall, lastStart: starts[starts.length - 1],
+                                     gaps: starts.slice(1).map((t, i) => t - starts[i]) });
+                            }).catch((e) => done({ error: String(e) }));
+                            """, browser.base + "/console/js/dom.js");
+
+            // then: one reload at a time, each 4 × its 200 ms after the last one ended, and the last call still served
+            assertFalse(seen.containsKey("error"), String.valueOf(seen));
+            assertEquals(0L, ((Number) seen.get("overlaps")).longValue(), String.valueOf(seen));
+            long runs = ((Number) seen.get("runs")).longValue();
+            assertTrue(runs >= 2 && runs <= 5, "about one reload a second for 3 s, not one per event: " + seen);
+            for (Object gap : (List<Object>) seen.get("gaps")) {
+                assertTrue(((Number) gap).doubleValue() >= 990, "200 ms of reload, then 800 ms of wait: " + seen);
+            }
+            assertTrue(((Number) seen.get("lastStart")).doubleValue() > ((Number) seen.get("lastCall")).doubleValue(),
+                    "a reload after the last event: " + seen);
+        }
+    }
+
     // --- helpers ---
 
     private static String word(String name) {
