@@ -46,12 +46,21 @@ final class ChatCompletions implements StubRequestFilterV2, ResponseDefinitionTr
         steps.put(scenario, iterations);
     }
 
+    void forget(String scenario) {
+        steps.remove(scenario);
+        limits.remove(scenario);
+    }
+
     void limit(String scenario, int bytes) {
         limits.put(scenario, bytes);
     }
 
     void hold(UUID stub, CountDownLatch gate) {
         gates.put(stub, gate);
+    }
+
+    void release(UUID stub) {
+        gates.remove(stub);
     }
 
     @Override

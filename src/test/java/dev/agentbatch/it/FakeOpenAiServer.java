@@ -209,6 +209,22 @@ public final class FakeOpenAiServer {
         }
     }
 
+    /**
+     * Forgets a scenario that is over: its stubs, and the requests it received. A benchmark scripts a scenario per task,
+     * thousands of them; forgotten, they leave WireMock's stores as small as they were.
+     */
+    public void forget(String scenario) {
+        List<UUID> ids = stubs.remove(scenario);
+        if (ids != null) {
+            ids.forEach(id -> {
+                server.removeStub(id);
+                tagger.release(id);
+            });
+        }
+        tagger.forget(scenario);
+        server.removeServeEventsMatching(postRequestedFor(urlPathMatching(Pattern.quote(CHAT + "/" + scenario + "/") + ".*")).build());
+    }
+
     /** Scripts a scenario with one reply per iteration. */
     public void scriptSimple(String scenario, Reply... replies) {
         script(scenario, List.of(replies).stream().map(List::of).toList());
